@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Every setting FleetTwin reads from the environment, with its default.
+ * The README's configuration table is this list; keep them in step.
+ */
+export const settings = {
+  FLEET_NATS_URL: z.string().default('nats://127.0.0.1:4222').describe('NATS server with JetStream'),
+  FLEET_MQTT_URL: z.string().default('mqtt://127.0.0.1:1883').describe('MQTT broker the devices and the ingress use'),
+  FLEET_DATABASE_URL: z
+    .string()
+    .default('postgres://postgres@127.0.0.1:5432/fleettwin')
+    .describe('PostgreSQL database for records (created if missing)'),
+  FLEET_TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233').describe('Temporal frontend (host:port)'),
+  FLEET_TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace'),
+  FLEET_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233).describe('Port of the Temporal Web UI of the local dev server'),
+  FLEET_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('Port of the web app'),
+  FLEET_PARTITIONS: z.coerce.number().int().min(1).max(4096).default(64).describe('Number of twin partitions (same on every process)'),
+  FLEET_DATA_DIR: z.string().default('.data').describe('Where locally started servers keep their data'),
+  FLEET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('Log level of every process'),
+  FLEET_TWIN_STALE_MS: z.coerce.number().int().positive().default(60_000).describe('Silence after which a device twin is stale'),
+  FLEET_TWIN_OFFLINE_MS: z.coerce.number().int().positive().default(300_000).describe('Silence after which a device twin is offline'),
+  FLEET_INGRESS_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4).describe('MQTT connections per ingress process (they share one subscription group)'),
+} as const;
+
+const schema = z.object(settings);
+export type FleetConfig = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the settings; a bad value stops with the variable's name and what is wrong with it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FleetConfig {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(settings)) {
+    const value = env[key];
+    picked[key] = value === '' ? undefined : value;
+  }
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `  ${key}=${JSON.stringify(picked[key])}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
