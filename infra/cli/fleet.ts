@@ -11,6 +11,8 @@ const program = new Command('fleet')
   .exitOverride();
 
 const registrations: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('../../twins/ingress/cli'),
+  () => import('../../twins/runtime/cli'),
 ];
 
 for (const load of registrations) (await load()).register(program);

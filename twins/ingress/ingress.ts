@@ -1,0 +1,109 @@
+import { hostname } from 'node:os';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../../infra/log/logger';
+import { decodeMessage, TOPIC_PREFIX } from './decode';
+import { TelemetryPublisher } from './publisher';
+
+export interface IngressOptions {
+  mqttUrl: string;
+  partitions: number;
+  connections: number;
+  /** Stable per replica, so the broker keeps each connection's session across restarts. */
+  instanceId?: string;
+  /** Shared-subscription group: replicas in one group split the device traffic. */
+  group?: string;
+}
+
+export interface IngressStats {
+  received: number;
+  records: number;
+  duplicates: number;
+  deadLettered: Record<string, number>;
+  publishRetries: number;
+}
+
+export const DEAD_LETTER_STAGE = 'ingress';
+
+/**
+ * MQTT in, JetStream out. Each connection joins the shared subscription $share/<group>/fleet/#,
+ * so the broker spreads devices over connections and replicas. A message is acknowledged to the
+ * broker only after JetStream has stored its records or its dead letter; if NATS is away the
+ * message is retried, never dropped.
+ */
+export class Ingress {
+  readonly stats: IngressStats = { received: 0, records: 0, duplicates: 0, deadLettered: {}, publishRetries: 0 };
+  private readonly clients: MqttClient[] = [];
+  private readonly publisher: TelemetryPublisher;
+  private stopping = false;
+
+  constructor(
+    nc: NatsConnection,
+    private readonly options: IngressOptions,
+    private readonly log: Logger,
+  ) {
+    this.publisher = new TelemetryPublisher(nc, options.partitions);
+  }
+
+  async start(): Promise<void> {
+    const instance = this.options.instanceId ?? hostname();
+    const group = this.options.group ?? 'ingress';
+    const filter = `$share/${group}/${TOPIC_PREFIX}/#`;
+    for (let i = 0; i < this.options.connections; i++) {
+      const client = await mqtt.connectAsync(this.options.mqttUrl, {
+        clientId: `fleet-ingress-${instance}-${i}`.slice(0, 64),
+        protocolVersion: 5,
+        clean: false,
+        properties: { sessionExpiryInterval: 3600 },
+        reconnectPeriod: 1000,
+        connectTimeout: 10_000,
+      });
+      client.handleMessage = (packet, done) => {
+        const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
+        this.handle(packet.topic, payload).then(() => done(), (err: unknown) => done(err as Error));
+      };
+      client.on('error', (err) => this.log.warn({ err: err.message, connection: i }, 'mqtt connection error'));
+      client.on('reconnect', () => this.log.info({ connection: i }, 'mqtt reconnecting'));
+      await client.subscribeAsync(filter, { qos: 1 });
+      this.clients.push(client);
+    }
+    this.log.info({ filter, connections: this.options.connections, mqtt: this.options.mqttUrl }, 'ingress subscribed');
+  }
+
+  /** Decodes one message and stores the outcome durably; resolves when it is safe to ack. */
+  async handle(topic: string, payload: Uint8Array): Promise<void> {
+    this.stats.received++;
+    const receivedAt = Date.now();
+    const outcome = decodeMessage(topic, payload, receivedAt);
+    if (outcome.ok) {
+      const stored = await this.untilStored(() => this.publisher.publishTelemetry(outcome.records));
+      this.stats.records += stored;
+      this.stats.duplicates += outcome.records.length - stored;
+      return;
+    }
+    this.stats.deadLettered[outcome.code] = (this.stats.deadLettered[outcome.code] ?? 0) + 1;
+    this.log.debug({ topic, code: outcome.code, detail: outcome.detail }, 'dead-lettered');
+    await this.untilStored(() =>
+      this.publisher.publishDeadLetter({ stage: DEAD_LETTER_STAGE, code: outcome.code, detail: outcome.detail, topic, receivedAt, payload }),
+    );
+  }
+
+  private async untilStored<T>(publish: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await publish();
+      } catch (err) {
+        if (this.stopping) throw err;
+        this.stats.publishRetries++;
+        const waitMs = Math.min(10_000, 100 * 2 ** attempt);
+        this.log.warn({ err: (err as Error).message, waitMs }, 'JetStream publish failed; retrying (message not acked yet)');
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.clients.map((c) => c.endAsync()));
+  }
+}

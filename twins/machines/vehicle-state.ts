@@ -1,0 +1,239 @@
+import distance from '@turf/distance';
+import type { Dtc, Telemetry } from '../telemetry/schema';
+import { dtcLabel, judgeHealth, type HealthVerdict } from './health-rules';
+
+/**
+ * The vehicle twin's data and the pure functions that fold readings into it. The XState machine
+ * (vehicle-twin.ts) assigns what these return and moves its states from the result, so the same
+ * logic serves live twins, tests and what-if runs.
+ */
+export type Motion = 'parked' | 'idle' | 'driving';
+export type Connectivity = 'online' | 'stale' | 'offline';
+export type HarshCounts = Record<'braking' | 'acceleration' | 'cornering' | 'impact', number>;
+
+export interface TwinTimings {
+  staleMs: number;
+  offlineMs: number;
+}
+
+export interface VehicleContext {
+  vehicleId: string;
+  timings: TwinTimings;
+  /** Latest time the runtime told the twin (injected clock). */
+  clock: number;
+  /** Receive time of the latest reading from any device. */
+  lastSeenAt: number | null;
+  /** Device time of the newest reading folded into the current state; older ones never move it back. */
+  stateTime: number | null;
+  position: { lat: number; lon: number; speedKph: number; headingDeg: number; at: number } | null;
+  speedKph: number;
+  engineOn: boolean | null;
+  engine: {
+    rpm?: number;
+    coolantC?: number;
+    oilPressureKpa?: number;
+    batteryV?: number;
+    engineHours?: number;
+    loadPct?: number;
+    throttlePct?: number;
+    intakeAirC?: number;
+  };
+  odometerKm: number;
+  /** 'obd' once a device reports an absolute odometer; until then distance along GPS fixes. */
+  odometerSource: 'gps' | 'obd';
+  fuelLevelPct: number | null;
+  fuelUsedPct: number;
+  refuels: number;
+  idleMs: number;
+  drivingMs: number;
+  harsh: HarshCounts;
+  /** Active trouble codes by the device that reports them. */
+  dtcs: Record<string, Dtc[]>;
+  tyresKpa: Record<string, number>;
+  cargoTempC: number[];
+  doorOpen: boolean | null;
+  health: HealthVerdict;
+  readings: { inOrder: number; late: number };
+}
+
+export type ReadingOrder = 'in_order' | 'late';
+
+/** A domain event a twin announces; the host publishes it to the EVENTS stream. */
+export type VehicleEmitted =
+  | { type: 'motion'; from: Motion; to: Motion; at: number }
+  | { type: 'connectivity'; to: Connectivity; at: number }
+  | { type: 'health'; level: HealthVerdict['level']; reasons: string[]; at: number }
+  | { type: 'dtc'; deviceId: string; raised: string[]; cleared: string[]; at: number }
+  | { type: 'harsh'; kind: keyof HarshCounts; g?: number; at: number; late: boolean };
+
+export const DRIVING_MIN_KPH = 3;
+/** A gap longer than this between readings is not counted as idling or driving (device was silent). */
+export const MAX_ACCOUNTED_GAP_MS = 5 * 60_000;
+/** Faster than this between two fixes is a GPS jump, not distance driven. */
+const MAX_PLAUSIBLE_KPH = 250;
+const REFUEL_STEP_PCT = 5;
+
+export function initialVehicleContext(vehicleId: string, timings: TwinTimings, now = 0): VehicleContext {
+  return {
+    vehicleId,
+    timings,
+    clock: now,
+    lastSeenAt: null,
+    stateTime: null,
+    position: null,
+    speedKph: 0,
+    engineOn: null,
+    engine: {},
+    odometerKm: 0,
+    odometerSource: 'gps',
+    fuelLevelPct: null,
+    fuelUsedPct: 0,
+    refuels: 0,
+    idleMs: 0,
+    drivingMs: 0,
+    harsh: { braking: 0, acceleration: 0, cornering: 0, impact: 0 },
+    dtcs: {},
+    tyresKpa: {},
+    cargoTempC: [],
+    doorOpen: null,
+    health: { level: 'ok', reasons: [] },
+    readings: { inOrder: 0, late: 0 },
+  };
+}
+
+export function motionOf(c: Pick<VehicleContext, 'speedKph' | 'engineOn'>): Motion {
+  if (c.speedKph > DRIVING_MIN_KPH) return 'driving';
+  return c.engineOn ? 'idle' : 'parked';
+}
+
+export function connectivityOf(c: Pick<VehicleContext, 'clock' | 'lastSeenAt' | 'timings'>): Connectivity {
+  if (c.lastSeenAt === null) return 'offline';
+  const silentMs = c.clock - c.lastSeenAt;
+  if (silentMs >= c.timings.offlineMs) return 'offline';
+  if (silentMs >= c.timings.staleMs) return 'stale';
+  return 'online';
+}
+
+/** When the connectivity state would next change by silence alone; the runtime ticks the twin then. */
+export function nextDeadline(c: Pick<VehicleContext, 'clock' | 'lastSeenAt' | 'timings'>): number | null {
+  if (c.lastSeenAt === null) return null;
+  const stale = c.lastSeenAt + c.timings.staleMs;
+  if (c.clock < stale) return stale;
+  const offline = c.lastSeenAt + c.timings.offlineMs;
+  return c.clock < offline ? offline : null;
+}
+
+function engineOnFrom(reading: Telemetry): boolean | undefined {
+  if (reading.engine?.ignition !== undefined) return reading.engine.ignition;
+  if (reading.engine?.rpm !== undefined) return reading.engine.rpm > 0;
+  return undefined;
+}
+
+function speedFrom(reading: Telemetry): number | undefined {
+  if (reading.position?.speedKph !== undefined) return reading.position.speedKph;
+  const obd = reading.attributes?.obdSpeedKph;
+  return typeof obd === 'number' ? obd : undefined;
+}
+
+export interface FoldResult {
+  context: VehicleContext;
+  emitted: VehicleEmitted[];
+}
+
+/**
+ * Folds one accepted reading into the twin. In-order readings newer than the state move it;
+ * late ones (a store-and-forward burst) only add what happened then — harsh events — and never
+ * move position, odometer, fuel or time accounting backwards or count them twice.
+ */
+export function foldReading(prev: VehicleContext, reading: Telemetry, order: ReadingOrder, now: number): FoldResult {
+  const emitted: VehicleEmitted[] = [];
+  const c: VehicleContext = {
+    ...prev,
+    clock: Math.max(prev.clock, now),
+    lastSeenAt: Math.max(prev.lastSeenAt ?? 0, reading.receivedAt),
+    readings: {
+      inOrder: prev.readings.inOrder + (order === 'in_order' ? 1 : 0),
+      late: prev.readings.late + (order === 'late' ? 1 : 0),
+    },
+  };
+
+  for (const h of reading.harsh ?? []) {
+    c.harsh = { ...c.harsh, [h.kind]: c.harsh[h.kind] + 1 };
+    emitted.push({ type: 'harsh', kind: h.kind, ...(h.g !== undefined ? { g: h.g } : {}), at: reading.deviceTime, late: order === 'late' });
+  }
+
+  const isNewest = order === 'in_order' && (prev.stateTime === null || reading.deviceTime >= prev.stateTime);
+  if (!isNewest) return { context: c, emitted };
+
+  // Time accounting uses the motion that held since the previous newest reading.
+  if (prev.stateTime !== null) {
+    const gap = reading.deviceTime - prev.stateTime;
+    if (gap > 0 && gap <= MAX_ACCOUNTED_GAP_MS) {
+      const was = motionOf(prev);
+      if (was === 'idle') c.idleMs += gap;
+      else if (was === 'driving') c.drivingMs += gap;
+    }
+  }
+  c.stateTime = reading.deviceTime;
+
+  const engineOn = engineOnFrom(reading);
+  if (engineOn !== undefined) c.engineOn = engineOn;
+  const speed = speedFrom(reading);
+  if (speed !== undefined) c.speedKph = speed;
+
+  if (reading.position) {
+    const p = reading.position;
+    const next = { lat: p.lat, lon: p.lon, speedKph: p.speedKph ?? c.speedKph, headingDeg: p.headingDeg ?? prev.position?.headingDeg ?? 0, at: reading.deviceTime };
+    if (prev.position && c.odometerSource === 'gps') {
+      const km = distance([prev.position.lon, prev.position.lat], [p.lon, p.lat], { units: 'kilometers' });
+      const hours = (reading.deviceTime - prev.position.at) / 3_600_000;
+      if (hours > 0 && km / hours <= MAX_PLAUSIBLE_KPH) c.odometerKm = prev.odometerKm + km;
+    }
+    c.position = next;
+  }
+
+  const e = reading.engine;
+  if (e) {
+    const { ignition: _ignition, odometerKm, fuelLevelPct, ...values } = e;
+    c.engine = { ...prev.engine, ...values };
+    if (odometerKm !== undefined) {
+      c.odometerSource = 'obd';
+      c.odometerKm = Math.max(c.odometerKm, odometerKm);
+    }
+    if (fuelLevelPct !== undefined) {
+      if (prev.fuelLevelPct !== null) {
+        const drop = prev.fuelLevelPct - fuelLevelPct;
+        if (drop > 0) c.fuelUsedPct = prev.fuelUsedPct + drop;
+        else if (-drop >= REFUEL_STEP_PCT) c.refuels = prev.refuels + 1;
+      }
+      c.fuelLevelPct = fuelLevelPct;
+    }
+  }
+  if (reading.tyres) {
+    c.tyresKpa = { ...prev.tyresKpa };
+    for (const tyre of reading.tyres) c.tyresKpa[tyre.position] = tyre.pressureKpa;
+  }
+  if (reading.cargoTempC) c.cargoTempC = reading.cargoTempC;
+  if (reading.doorOpen !== undefined) c.doorOpen = reading.doorOpen;
+
+  if (reading.dtcs) {
+    const before = new Set((prev.dtcs[reading.deviceId] ?? []).map(dtcLabel));
+    const after = new Set(reading.dtcs.map(dtcLabel));
+    const raised = [...after].filter((d) => !before.has(d));
+    const cleared = [...before].filter((d) => !after.has(d));
+    if (raised.length || cleared.length) {
+      c.dtcs = { ...prev.dtcs, [reading.deviceId]: reading.dtcs };
+      emitted.push({ type: 'dtc', deviceId: reading.deviceId, raised, cleared, at: reading.deviceTime });
+    }
+  }
+
+  c.health = judgeHealth({
+    engineOn: c.engineOn,
+    ...c.engine,
+    ...(c.fuelLevelPct !== null ? { fuelLevelPct: c.fuelLevelPct } : {}),
+    tyresKpa: c.tyresKpa,
+    cargoTempC: c.cargoTempC,
+    dtcs: Object.values(c.dtcs).flat(),
+  });
+  return { context: c, emitted };
+}

@@ -1,0 +1,69 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { loadConfig } from '../../infra/config/env';
+import { intIn } from '../../infra/cli/options';
+import { runUntilSignal } from '../../infra/cli/service';
+import { createLogger } from '../../infra/log/logger';
+import { connectNats, ensureStreams } from '../bus/connect';
+import { partitionOf, subjects } from '../bus/subjects';
+import { idSchema } from '../telemetry/schema';
+import { TwinHost } from './twin-host';
+
+export function register(program: Command): void {
+  program
+    .command('twin-host')
+    .description('Run a twin host: apply telemetry to vehicle and device twins, answer queries, publish events')
+    .option('--host-id <id>', 'name of this host in deltas and status', `${hostname()}-${process.pid}`)
+    .action(async (opts: { hostId: string }) => {
+      const config = loadConfig();
+      const log = createLogger('twin-host');
+      await runUntilSignal(log, async () => {
+        const nc = await connectNats(config.FLEET_NATS_URL, `twin-host-${opts.hostId}`);
+        await ensureStreams(nc);
+        const host = new TwinHost(nc, {
+          hostId: opts.hostId,
+          partitions: config.FLEET_PARTITIONS,
+          owned: Array.from({ length: config.FLEET_PARTITIONS }, (_, p) => p),
+          timings: { staleMs: config.FLEET_TWIN_STALE_MS, offlineMs: config.FLEET_TWIN_OFFLINE_MS },
+        }, log);
+        await host.start();
+        const report = setInterval(() => log.info({ twins: host.twinCount, ...host.stats }, 'twin host stats'), 30_000);
+        return {
+          async stop() {
+            clearInterval(report);
+            await host.stop();
+            await nc.drain();
+          },
+        };
+      });
+    });
+
+  program
+    .command('twin')
+    .description("Print a vehicle's twin as JSON (asks the host that owns it)")
+    .argument('<vehicleId>', 'vehicle id, e.g. V00001')
+    .option('--timeout <ms>', 'how long to wait for the owning host', intIn(100, 60_000), 2000)
+    .action(async (vehicleId: string, opts: { timeout: number }) => {
+      const id = idSchema.safeParse(vehicleId);
+      if (!id.success) throw Object.assign(new Error(`"${vehicleId}" is not a vehicle id: ${id.error.issues[0]?.message}`), { name: 'UsageError' });
+      const config = loadConfig();
+      const nc = await connectNats(config.FLEET_NATS_URL, 'fleet-cli');
+      try {
+        const reply = await nc.request(subjects.twinQuery(partitionOf(vehicleId, config.FLEET_PARTITIONS), vehicleId), undefined, {
+          timeout: opts.timeout,
+        });
+        const body = reply.json<{ ok: boolean; twin?: unknown; error?: string }>();
+        if (!body.ok) {
+          console.error(`fleet twin: ${body.error}`);
+          process.exitCode = 1;
+          return;
+        }
+        console.log(JSON.stringify(body.twin, null, 2));
+      } catch (err) {
+        console.error(`fleet twin: no twin host answered for ${vehicleId} (${(err as Error).message}); is the platform running (fleet up)?`);
+        process.exitCode = 1;
+      } finally {
+        await nc.close();
+      }
+    });
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Telemetry } from '../telemetry/schema';
+import { VehicleTwinActor } from './vehicle-twin-actor';
+
+const timings = { staleMs: 60_000, offlineMs: 300_000 };
+const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
+
+function gps(seq: number, at: number, lat: number, lon: number, speedKph: number, extra: Partial<Telemetry> = {}): Telemetry {
+  return {
+    v: 1, vehicleId: 'V1', deviceId: 'V1-gps', deviceKind: 'gps', format: 'json',
+    seq, deviceTime: at, receivedAt: at + 50,
+    position: { lat, lon, speedKph, headingDeg: 90 }, ...extra,
+  };
+}
+function obd(seq: number, at: number, engine: NonNullable<Telemetry['engine']>, extra: Partial<Telemetry> = {}): Telemetry {
+  return { v: 1, vehicleId: 'V1', deviceId: 'V1-obd', deviceKind: 'obd', format: 'json', seq, deviceTime: at, receivedAt: at + 50, engine, ...extra };
+}
+
+describe('vehicle twin', () => {
+  it('follows motion from ignition and speed, announcing each change', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    const kinds: string[] = [];
+    const collect = (r: { events: Array<{ type: string; to?: string }> }) => r.events.forEach((e) => e.type === 'motion' && kinds.push(e.to!));
+    collect(twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0));
+    collect(twin.apply(gps(1, T0 + 1000, 43.73, 7.42, 30), T0 + 1000));
+    collect(twin.apply(gps(2, T0 + 2000, 43.7301, 7.42, 0), T0 + 2000));
+    collect(twin.apply(obd(2, T0 + 3000, { ignition: false, rpm: 0 }), T0 + 3000));
+    expect(kinds).toEqual(['idle', 'driving', 'idle', 'parked']);
+    expect(twin.view().state).toMatchObject({ motion: 'parked' });
+  });
+
+  it('a duplicate reading is applied once: odometer and counts unchanged by the resend', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(gps(1, T0, 43.73, 7.42, 40), T0);
+    twin.apply(gps(2, T0 + 10_000, 43.731, 7.42, 40), T0 + 10_000);
+    const before = twin.view().context.odometerKm;
+    const again = twin.apply(gps(2, T0 + 10_000, 43.731, 7.42, 40), T0 + 11_000);
+    expect(again.verdict).toBe('duplicate');
+    expect(twin.view().context.odometerKm).toBe(before);
+    expect(twin.view().context.readings).toEqual({ inOrder: 2, late: 0 });
+  });
+
+  it('an older reading after a newer one never moves position or odometer back', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(gps(1, T0, 43.73, 7.42, 40), T0);
+    twin.apply(gps(3, T0 + 20_000, 43.732, 7.42, 40), T0 + 20_000);
+    const { position, odometerKm } = twin.view().context;
+    const late = twin.apply(gps(2, T0 + 10_000, 43.731, 7.42, 40, { harsh: [{ kind: 'braking', g: 0.5 }] }), T0 + 21_000);
+    expect(late.verdict).toBe('late');
+    expect(twin.view().context.position).toEqual(position);
+    expect(twin.view().context.odometerKm).toBe(odometerKm);
+    // What happened back then still counts, once.
+    expect(twin.view().context.harsh.braking).toBe(1);
+    expect(twin.apply(gps(2, T0 + 10_000, 43.731, 7.42, 40, { harsh: [{ kind: 'braking' }] }), T0 + 22_000).verdict).toBe('duplicate');
+    expect(twin.view().context.harsh.braking).toBe(1);
+  });
+
+  it('silence turns a twin stale, then offline, by the injected clock alone', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(gps(1, T0, 43.73, 7.42, 0), T0);
+    expect(twin.summary().connectivity).toBe('online');
+    expect(twin.nextDeadline()).toBe(T0 + 50 + 60_000);
+    const stale = twin.tick(T0 + 61_000);
+    expect(stale.map((e) => e.type)).toContain('connectivity');
+    expect(twin.summary().connectivity).toBe('stale');
+    twin.tick(T0 + 301_000);
+    expect(twin.summary().connectivity).toBe('offline');
+    expect(twin.view().devices[0]!.connectivity).toBe('offline');
+    expect(twin.nextDeadline()).toBeNull();
+  });
+
+  it('health goes critical on overheating and on a critical DTC, and back to ok', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: true, rpm: 900, coolantC: 90 }), T0);
+    expect(twin.summary().health).toBe('ok');
+    const hot = twin.apply(obd(2, T0 + 1000, { coolantC: 118 }), T0 + 1000);
+    expect(twin.summary().health).toBe('critical');
+    expect(hot.events.find((e) => e.type === 'health')).toMatchObject({ level: 'critical' });
+    twin.apply(obd(3, T0 + 2000, { coolantC: 90 }, { dtcs: [{ system: 'obd2', code: 'P0133' }] }), T0 + 2000);
+    expect(twin.summary().health).toBe('warn');
+    twin.apply(obd(4, T0 + 3000, { coolantC: 90 }, { dtcs: [] }), T0 + 3000);
+    expect(twin.summary().health).toBe('ok');
+  });
+
+  it('odometer from the OBD dongle wins over GPS distance and never decreases', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { odometerKm: 12_000.5 }), T0);
+    twin.apply(obd(2, T0 + 1000, { odometerKm: 11_000 }), T0 + 1000);
+    expect(twin.summary().odometerKm).toBe(12_000.5);
+  });
+
+  it('idling time accrues only between in-order readings while idle', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);
+    twin.apply(obd(2, T0 + 30_000, { rpm: 800 }), T0 + 30_000);
+    twin.apply(obd(3, T0 + 60_000, { ignition: false, rpm: 0 }), T0 + 60_000);
+    twin.apply(obd(4, T0 + 90_000, { ignition: false }), T0 + 90_000);
+    expect(twin.view().context.idleMs).toBe(60_000);
+  });
+
+  it('a persisted twin restores with its states, sequence numbers and counters', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: true, rpm: 800, odometerKm: 100 }), T0);
+    twin.apply(gps(7, T0 + 1000, 43.73, 7.42, 50), T0 + 1000);
+    const copy = VehicleTwinActor.restore(JSON.parse(JSON.stringify(twin.persist())), timings);
+    expect(copy.view().state).toEqual(twin.view().state);
+    expect(copy.deviceSeqs()).toEqual({ 'V1-obd': 1, 'V1-gps': 7 });
+    expect(copy.apply(gps(7, T0 + 1000, 43.73, 7.42, 50), T0 + 2000).verdict).toBe('duplicate');
+    expect(copy.apply(gps(8, T0 + 2000, 43.73, 7.421, 50), T0 + 2000).verdict).toBe('in_order');
+  });
+});
