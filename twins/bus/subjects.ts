@@ -34,6 +34,8 @@ export const subjects = {
   /** Core NATS: batched position/state deltas of all twins a host owns, for the fleet projection. */
   fleetDeltas: (hostId: string) => `fleet.deltas.${hostId}`,
   fleetDeltasAll: 'fleet.deltas.*',
+  /** Request-many: every twin host answers with its partitions, twins and lag. */
+  twinHostStatus: 'fleet.twins.status',
 } as const;
 
 /** Headers carried by dead letters, beside the raw payload bytes as the message body. */

@@ -31,7 +31,6 @@ export class PipelineHarness {
       {
         hostId: `e2e-${options.group}`,
         partitions,
-        owned: Array.from({ length: partitions }, (_, p) => p),
         timings: options.timings ?? { staleMs: 60_000, offlineMs: 300_000 },
       },
       this.log,

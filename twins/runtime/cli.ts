@@ -7,6 +7,7 @@ import { createLogger } from '../../infra/log/logger';
 import { connectNats, ensureStreams } from '../bus/connect';
 import { partitionOf, subjects } from '../bus/subjects';
 import { idSchema } from '../telemetry/schema';
+import { collectHostStatus } from './host-status';
 import { TwinHost } from './twin-host';
 
 export function register(program: Command): void {
@@ -23,8 +24,9 @@ export function register(program: Command): void {
         const host = new TwinHost(nc, {
           hostId: opts.hostId,
           partitions: config.FLEET_PARTITIONS,
-          owned: Array.from({ length: config.FLEET_PARTITIONS }, (_, p) => p),
           timings: { staleMs: config.FLEET_TWIN_STALE_MS, offlineMs: config.FLEET_TWIN_OFFLINE_MS },
+          leaseTtlMs: config.FLEET_LEASE_TTL_MS,
+          snapshotEveryMs: config.FLEET_SNAPSHOT_EVERY_MS,
         }, log);
         await host.start();
         const report = setInterval(() => log.info({ twins: host.twinCount, ...host.stats }, 'twin host stats'), 30_000);
@@ -62,6 +64,46 @@ export function register(program: Command): void {
       } catch (err) {
         console.error(`fleet twin: no twin host answered for ${vehicleId} (${(err as Error).message}); is the platform running (fleet up)?`);
         process.exitCode = 1;
+      } finally {
+        await nc.close();
+      }
+    });
+
+  program
+    .command('twins')
+    .description('Show twin hosts: partitions and twins per host, and the lag of every partition')
+    .option('--json', 'print the raw status of every host as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const config = loadConfig();
+      const nc = await connectNats(config.FLEET_NATS_URL, 'fleet-cli');
+      try {
+        const hosts = await collectHostStatus(nc);
+        if (opts.json) {
+          console.log(JSON.stringify(hosts, null, 2));
+          return;
+        }
+        if (hosts.length === 0) {
+          console.log('no twin host answered; start one with `fleet twin-host` (or `fleet up`)');
+          process.exitCode = 1;
+          return;
+        }
+        const owned = new Set(hosts.flatMap((h) => h.partitions.map((p) => p.partition)));
+        console.log(`${hosts.length} host(s), ${owned.size}/${config.FLEET_PARTITIONS} partitions owned, ${hosts.reduce((n, h) => n + h.twins, 0)} vehicle twins`);
+        console.table(
+          hosts.map((h) => ({
+            host: h.hostId,
+            partitions: h.partitions.length,
+            twins: h.twins,
+            applied: h.stats.applied,
+            duplicates: h.stats.duplicates,
+            lag: h.partitions.reduce((n, p) => n + p.pending, 0),
+            uptime: `${Math.round((Date.now() - h.startedAt) / 1000)}s`,
+          })),
+        );
+        const lagging = hosts.flatMap((h) => h.partitions.filter((p) => p.pending > 0).map((p) => ({ partition: p.partition, host: h.hostId, lag: p.pending, appliedSeq: p.appliedSeq })));
+        if (lagging.length) console.table(lagging.sort((a, b) => b.lag - a.lag).slice(0, 20));
+        const orphans = Array.from({ length: config.FLEET_PARTITIONS }, (_, p) => p).filter((p) => !owned.has(p));
+        if (orphans.length) console.log(`unowned partitions: ${orphans.join(', ')}`);
       } finally {
         await nc.close();
       }

@@ -1,30 +1,28 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { DeliverPolicy, jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import type { Logger } from '../../infra/log/logger';
-import { deadLetterHeaders, STREAM_TELEMETRY, subjects } from '../bus/subjects';
+import { deadLetterHeaders, partitionOf, STREAM_TELEMETRY, subjects } from '../bus/subjects';
 import type { TwinTimings } from '../machines/vehicle-state';
 import type { FleetDelta } from '../projection/fleet-view';
+import { LeaseTable } from '../sharding/lease-table';
+import { planLeases } from '../sharding/plan';
+import { SnapshotStore } from '../sharding/snapshot-store';
 import { telemetrySchema } from '../telemetry/schema';
 import { DeadlineWheel } from './deadline-wheel';
+import { OwnedPartition } from './partition';
 import { toPublished } from './twin-events';
 import { VehicleTwinActor, type TwinEvent } from './vehicle-twin-actor';
 
 export interface TwinHostOptions {
   hostId: string;
   partitions: number;
-  /** The partitions this host applies telemetry for. */
-  owned: number[];
   timings: TwinTimings;
+  leaseTtlMs?: number;
+  heartbeatMs?: number;
+  snapshotEveryMs?: number;
   deltaIntervalMs?: number;
   fullEveryMs?: number;
-}
-
-export interface PartitionProgress {
-  /** Stream sequence of the last telemetry message applied. */
-  appliedSeq: number;
-  /** Messages in the partition not yet delivered to this host. */
-  pending: number;
 }
 
 export interface TwinHostStats {
@@ -35,28 +33,47 @@ export interface TwinHostStats {
   invalid: number;
   events: number;
   eventPublishFailures: number;
+  partitionsTaken: number;
+  partitionsLost: number;
+  partitionsHandedOver: number;
+}
+
+export interface PartitionStatus {
+  partition: number;
+  twins: number;
+  appliedSeq: number;
+  pending: number;
 }
 
 const MAX_DELTA_BATCH = 1000;
 const encoder = new TextEncoder();
 
 /**
- * A twin-host process: consumes its partitions of TELEMETRY in stream order, keeps one vehicle
- * twin (vehicle actor + device actors) per vehicle, answers twin queries over request-reply,
- * publishes the twins' domain events to EVENTS and batched summaries for the fleet projection.
+ * A twin-host process. It leases a fair share of the partitions (twins/sharding), restores each
+ * partition's twins from their snapshot and consumes the partition's TELEMETRY subject in stream
+ * order from there, keeping one vehicle twin (vehicle actor + device actors) per vehicle. It
+ * answers twin queries for the partitions it owns, publishes the twins' domain events to EVENTS
+ * and batched summaries for the fleet projection, and snapshots twins periodically and whenever
+ * it hands a partition over.
  */
 export class TwinHost {
-  readonly stats: TwinHostStats = { applied: 0, late: 0, duplicates: 0, tooOld: 0, invalid: 0, events: 0, eventPublishFailures: 0 };
-  readonly progress = new Map<number, PartitionProgress>();
-  private readonly twins = new Map<string, VehicleTwinActor>();
+  readonly stats: TwinHostStats = {
+    applied: 0, late: 0, duplicates: 0, tooOld: 0, invalid: 0, events: 0, eventPublishFailures: 0,
+    partitionsTaken: 0, partitionsLost: 0, partitionsHandedOver: 0,
+  };
+  private readonly owned = new Map<number, OwnedPartition>();
   private readonly wheel = new DeadlineWheel();
   private readonly changed = new Set<string>();
   private readonly js: JetStreamClient;
-  private readonly consumers: ConsumerMessages[] = [];
-  private readonly subscriptions: Subscription[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
+  private leases!: LeaseTable;
+  private snapshots!: SnapshotStore;
+  private rebalancing: Promise<void> | null = null;
+  private statusSubscription: Subscription | null = null;
+  private stopping = false;
   private lastFullAt = 0;
+  readonly startedAt = Date.now();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -66,41 +83,156 @@ export class TwinHost {
     this.js = jetstream(nc);
   }
 
+  get hostId(): string {
+    return this.options.hostId;
+  }
+  private get ttlMs(): number {
+    return this.options.leaseTtlMs ?? 5000;
+  }
+  /** A lease must have this much time left for the host to keep applying under it. */
+  private get fenceMarginMs(): number {
+    return Math.min(1000, this.ttlMs / 5);
+  }
+
   async start(): Promise<void> {
-    for (const partition of this.options.owned) {
-      this.progress.set(partition, { appliedSeq: 0, pending: 0 });
-      await this.consumePartition(partition);
-      this.serveQueries(partition);
-    }
-    const every = this.options.deltaIntervalMs ?? 1000;
-    this.timers.push(setInterval(() => this.onSecond(), every));
-    this.log.info({ hostId: this.options.hostId, partitions: this.options.owned.length }, 'twin host started');
+    this.leases = await LeaseTable.open(this.nc, this.options.hostId, this.ttlMs);
+    this.snapshots = await SnapshotStore.open(this.nc);
+    await this.rebalance();
+    this.serveStatus();
+    this.timers.push(setInterval(() => void this.rebalance(), this.options.heartbeatMs ?? 1000));
+    this.timers.push(setInterval(() => this.onSecond(), this.options.deltaIntervalMs ?? 1000));
+    this.timers.push(setInterval(() => void this.snapshotAll(), this.options.snapshotEveryMs ?? 30_000));
+    this.log.info({ hostId: this.options.hostId, owned: this.owned.size }, 'twin host started');
   }
 
   get twinCount(): number {
-    return this.twins.size;
+    let n = 0;
+    for (const p of this.owned.values()) n += p.twins.size;
+    return n;
+  }
+
+  partitionStatus(): PartitionStatus[] {
+    return [...this.owned.values()]
+      .map((p) => ({ partition: p.partition, twins: p.twins.size, appliedSeq: p.appliedSeq, pending: p.pending }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  status() {
+    return {
+      hostId: this.options.hostId,
+      pid: process.pid,
+      startedAt: this.startedAt,
+      twins: this.twinCount,
+      partitions: this.partitionStatus(),
+      stats: this.stats,
+    };
+  }
+
+  private serveStatus(): void {
+    this.statusSubscription = this.nc.subscribe(subjects.twinHostStatus, {
+      callback: (err, msg) => {
+        if (!err) msg.respond(encoder.encode(JSON.stringify(this.status())));
+      },
+    });
   }
 
   twin(vehicleId: string): VehicleTwinActor | undefined {
-    return this.twins.get(vehicleId);
+    return this.owned.get(partitionOf(vehicleId, this.options.partitions))?.twins.get(vehicleId);
   }
 
-  private async consumePartition(partition: number, fromSeq = 0): Promise<void> {
+  /** One heartbeat: renew, drop what was lost, hand over above the fair share, claim below it. */
+  private rebalance(): Promise<void> {
+    if (this.rebalancing || this.stopping) return this.rebalancing ?? Promise.resolve();
+    this.rebalancing = (async () => {
+      try {
+        const now = Date.now();
+        await this.leases.heartbeat(now);
+        for (const partition of await this.leases.renewAll(now)) {
+          this.stats.partitionsLost++;
+          this.log.warn({ partition }, 'lease lost to another host; dropping partition');
+          await this.dropPartition(partition);
+        }
+        // A lease that ran out without renewal (NATS unreachable) fences the partition too.
+        for (const partition of [...this.owned.keys()]) {
+          if (!this.leases.holds(partition, Date.now(), 0)) {
+            this.stats.partitionsLost++;
+            this.leases.drop(partition);
+            await this.dropPartition(partition);
+          }
+        }
+        const plan = planLeases({
+          me: this.options.hostId,
+          partitions: this.options.partitions,
+          liveHosts: this.leases.liveHosts(now),
+          leases: this.leases.leaseView(),
+          now,
+        });
+        for (const partition of plan.release) await this.handOver(partition);
+        for (const partition of plan.claim) {
+          if (this.stopping) break;
+          const epoch = await this.leases.claim(partition, Date.now());
+          if (epoch !== null) await this.takePartition(partition, epoch);
+        }
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'rebalance failed; retrying next heartbeat');
+      } finally {
+        this.rebalancing = null;
+      }
+    })();
+    return this.rebalancing;
+  }
+
+  private async takePartition(partition: number, epoch: number): Promise<void> {
+    const started = Date.now();
+    const owned = new OwnedPartition(partition, epoch);
+    const { marker, twins } = await this.snapshots.load(partition);
+    for (const persisted of twins) {
+      const twin = VehicleTwinActor.restore(persisted, this.options.timings);
+      owned.twins.set(twin.vehicleId, twin);
+      this.wheel.schedule(twin.vehicleId, twin.nextDeadline());
+      this.changed.add(twin.vehicleId);
+    }
+    owned.appliedSeq = marker?.seq ?? 0;
+    this.owned.set(partition, owned);
     const consumer = await this.js.consumers.get(STREAM_TELEMETRY, {
       filter_subjects: subjects.telemetryOfPartition(partition),
-      ...(fromSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
+      ...(owned.appliedSeq > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: owned.appliedSeq + 1 }
+        : { deliver_policy: DeliverPolicy.All }),
     });
-    const messages = await consumer.consume({ max_messages: 1000 });
-    this.consumers.push(messages);
+    owned.messages = await consumer.consume({ max_messages: 1000 });
+    owned.queries = this.nc.subscribe(subjects.twinQueryOfPartition(partition), {
+      callback: (err, msg) => {
+        if (err) return;
+        const vehicleId = msg.subject.split('.').pop() ?? '';
+        const twin = owned.twins.get(vehicleId);
+        const body = twin ? { ok: true, hostId: this.options.hostId, twin: twin.view() } : { ok: false, error: `no twin for vehicle ${vehicleId}` };
+        msg.respond(encoder.encode(JSON.stringify(body)));
+      },
+    });
+    const messages = owned.messages;
     void (async () => {
-      for await (const m of messages) this.onTelemetry(partition, m);
+      for await (const m of messages) {
+        if (owned.closed) break;
+        this.onTelemetry(owned, m);
+      }
     })().catch((err: unknown) => this.log.error({ err, partition }, 'partition consumer stopped'));
+    this.stats.partitionsTaken++;
+    this.log.info({ partition, epoch, restored: twins.length, fromSeq: owned.appliedSeq + 1, ms: Date.now() - started }, 'partition taken');
   }
 
-  private onTelemetry(partition: number, m: JsMsg): void {
-    const progress = this.progress.get(partition)!;
-    progress.appliedSeq = m.seq;
-    progress.pending = m.info.pending;
+  private onTelemetry(owned: OwnedPartition, m: JsMsg): void {
+    const now = Date.now();
+    // Fencing: never apply under a lease that may already have passed to another host.
+    if (!this.leases.holds(owned.partition, now, this.fenceMarginMs)) {
+      if (!owned.closed) {
+        this.log.warn({ partition: owned.partition }, 'lease about to expire unrenewed; stopping partition');
+        void this.dropPartition(owned.partition);
+      }
+      return;
+    }
+    owned.appliedSeq = m.seq;
+    owned.pending = m.info.pending;
     let body: unknown;
     try {
       body = m.json();
@@ -114,21 +246,79 @@ export class TwinHost {
       return;
     }
     const reading = parsed.data;
-    let twin = this.twins.get(reading.vehicleId);
+    let twin = owned.twins.get(reading.vehicleId);
     if (!twin) {
       twin = VehicleTwinActor.create(reading.vehicleId, this.options.timings);
-      this.twins.set(reading.vehicleId, twin);
+      owned.twins.set(reading.vehicleId, twin);
     }
-    const { verdict, events } = twin.apply(reading, Date.now());
+    const { verdict, events } = twin.apply(reading, now);
     if (verdict === 'in_order') this.stats.applied++;
     else if (verdict === 'late') this.stats.late++;
     else if (verdict === 'duplicate') this.stats.duplicates++;
     else this.stats.tooOld++;
     if (verdict === 'in_order' || verdict === 'late') {
       this.changed.add(reading.vehicleId);
+      owned.dirty.add(reading.vehicleId);
       this.wheel.schedule(reading.vehicleId, twin.nextDeadline());
     }
     this.publishEvents(events, `t${m.seq}`);
+  }
+
+  /** Writes the twins changed since the last save, then the marker; only while the lease is ours. */
+  private async snapshot(owned: OwnedPartition): Promise<void> {
+    if (!this.leases.holds(owned.partition, Date.now(), this.fenceMarginMs)) return;
+    const seq = owned.appliedSeq;
+    const twins = [...owned.dirty].map((id) => owned.twins.get(id)!.persist());
+    owned.dirty.clear();
+    try {
+      await this.snapshots.save(owned.partition, { seq, hostId: this.options.hostId, at: Date.now() }, twins);
+    } catch (err) {
+      for (const t of twins) owned.dirty.add(t.vehicleId);
+      throw err;
+    }
+  }
+
+  private async snapshotAll(): Promise<void> {
+    for (const owned of [...this.owned.values()]) {
+      if (owned.dirty.size === 0) continue;
+      await this.snapshot(owned).catch((err: unknown) => this.log.warn({ err: (err as Error).message, partition: owned.partition }, 'snapshot failed'));
+    }
+  }
+
+  /** Graceful hand-over: stop applying, snapshot everything, give the lease back at once. */
+  private async handOver(partition: number): Promise<void> {
+    const owned = this.owned.get(partition);
+    if (!owned) return;
+    this.owned.delete(partition);
+    owned.closed = true;
+    await owned.messages?.close();
+    owned.queries?.unsubscribe();
+    try {
+      await this.snapshot(owned);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, partition }, 'hand-over snapshot failed; the next owner replays from the previous one');
+    }
+    await this.leases.release(partition);
+    await owned.close();
+    this.forget(owned);
+    this.stats.partitionsHandedOver++;
+    this.log.info({ partition }, 'partition handed over');
+  }
+
+  /** The lease is gone: stop at once, keep nothing (the new owner restores from the snapshot). */
+  private async dropPartition(partition: number): Promise<void> {
+    const owned = this.owned.get(partition);
+    if (!owned) return;
+    this.owned.delete(partition);
+    await owned.close();
+    this.forget(owned);
+  }
+
+  private forget(owned: OwnedPartition): void {
+    for (const id of owned.twins.keys()) {
+      this.wheel.schedule(id, null);
+      this.changed.delete(id);
+    }
   }
 
   private deadLetter(m: JsMsg, detail: string): void {
@@ -160,49 +350,47 @@ export class TwinHost {
       .finally(() => this.inflight.delete(publish));
   }
 
-  private serveQueries(partition: number): void {
-    const sub = this.nc.subscribe(subjects.twinQueryOfPartition(partition), {
-      callback: (err, msg) => {
-        if (err) return;
-        const vehicleId = msg.subject.split('.').pop() ?? '';
-        const twin = this.twins.get(vehicleId);
-        msg.respond(
-          encoder.encode(
-            JSON.stringify(twin ? { ok: true, hostId: this.options.hostId, twin: twin.view() } : { ok: false, error: `no twin for vehicle ${vehicleId}` }),
-          ),
-        );
-      },
-    });
-    this.subscriptions.push(sub);
-  }
-
   /** Once a second: tick the twins whose silence deadline passed, then publish the deltas. */
   private onSecond(): void {
     const now = Date.now();
     for (const vehicleId of this.wheel.takeDue(now)) {
-      const twin = this.twins.get(vehicleId);
-      if (!twin) continue;
+      const owned = this.owned.get(partitionOf(vehicleId, this.options.partitions));
+      const twin = owned?.twins.get(vehicleId);
+      if (!owned || !twin) continue;
       const events = twin.tick(now);
-      if (events.length) this.changed.add(vehicleId);
+      if (events.length) {
+        this.changed.add(vehicleId);
+        owned.dirty.add(vehicleId);
+      }
       this.publishEvents(events, `k${now}`);
       this.wheel.schedule(vehicleId, twin.nextDeadline());
     }
     const full = now - this.lastFullAt >= (this.options.fullEveryMs ?? 5000);
-    const ids = full ? [...this.twins.keys()] : [...this.changed];
-    this.changed.clear();
     if (full) this.lastFullAt = now;
-    for (let i = 0; i < ids.length || (full && i === 0); i += MAX_DELTA_BATCH) {
-      const vehicles = ids.slice(i, i + MAX_DELTA_BATCH).map((id) => this.twins.get(id)!.summary());
-      const delta: FleetDelta = { hostId: this.options.hostId, at: now, full, vehicles };
+    const summaries = [];
+    if (full) {
+      for (const owned of this.owned.values()) for (const twin of owned.twins.values()) summaries.push(twin.summary());
+    } else {
+      for (const id of this.changed) {
+        const twin = this.twin(id);
+        if (twin) summaries.push(twin.summary());
+      }
+    }
+    this.changed.clear();
+    for (let i = 0; i < summaries.length || (full && i === 0); i += MAX_DELTA_BATCH) {
+      const delta: FleetDelta = { hostId: this.options.hostId, at: now, full, vehicles: summaries.slice(i, i + MAX_DELTA_BATCH) };
       this.nc.publish(subjects.fleetDeltas(this.options.hostId), encoder.encode(JSON.stringify(delta)));
     }
   }
 
+  /** Graceful stop: hand every partition over (snapshot + release) so others take them at once. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const t of this.timers) clearInterval(t);
-    for (const c of this.consumers) await c.close();
-    for (const s of this.subscriptions) s.unsubscribe();
+    this.statusSubscription?.unsubscribe();
+    await this.rebalancing;
+    for (const partition of [...this.owned.keys()]) await this.handOver(partition);
+    await this.leases.leave();
     await Promise.allSettled([...this.inflight]);
-    for (const twin of this.twins.values()) twin.stop();
   }
 }

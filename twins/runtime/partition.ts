@@ -1,0 +1,30 @@
+import type { Subscription } from '@nats-io/transport-node';
+import type { ConsumerMessages } from '@nats-io/jetstream';
+import type { VehicleTwinActor } from './vehicle-twin-actor';
+
+/** What a host keeps for one partition it owns: its twins and how far it has applied the stream. */
+export class OwnedPartition {
+  readonly twins = new Map<string, VehicleTwinActor>();
+  /** Twins changed since the last snapshot. */
+  readonly dirty = new Set<string>();
+  /** Stream sequence of the last telemetry message applied. */
+  appliedSeq = 0;
+  /** Messages of the partition not yet delivered to this host. */
+  pending = 0;
+  messages: ConsumerMessages | null = null;
+  queries: Subscription | null = null;
+  closed = false;
+
+  constructor(
+    readonly partition: number,
+    /** The lease revision this ownership started with. */
+    readonly epoch: number,
+  ) {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queries?.unsubscribe();
+    await this.messages?.close();
+    for (const twin of this.twins.values()) twin.stop();
+  }
+}
