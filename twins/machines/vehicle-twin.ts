@@ -42,7 +42,11 @@ export const vehicleTwinMachine = setup({
     emitted: {} as VehicleEmitted,
   },
   actions: {
-    foldReading: enqueueActions(({ context, event, enqueue }) => {
+    // Most readings announce nothing; a plain assign is twice as fast as enqueueActions.
+    foldReading: assign(({ context, event }) =>
+      event.type === 'reading' ? foldReading(context, event.reading, event.order, event.now).context : {},
+    ),
+    foldAndAnnounce: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'reading') return;
       const result = foldReading(context, event.reading, event.order, event.now);
       enqueue.assign(() => result.context);
@@ -59,6 +63,8 @@ export const vehicleTwinMachine = setup({
     }),
   },
   guards: {
+    /** Only harsh events and trouble codes are announced by the fold itself. */
+    mayAnnounce: ({ event }) => event.type === 'reading' && (event.reading.harsh !== undefined || event.reading.dtcs !== undefined),
     regionIs: ({ context }, params: { region: Region; value: string }) => regionValue(context, params.region) === params.value,
   },
 }).createMachine({
@@ -66,7 +72,7 @@ export const vehicleTwinMachine = setup({
   type: 'parallel',
   context: ({ input }) => initialVehicleContext(input.vehicleId, input.timings, input.now ?? 0),
   on: {
-    reading: { actions: 'foldReading' },
+    reading: [{ guard: 'mayAnnounce', actions: 'foldAndAnnounce' }, { actions: 'foldReading' }],
     tick: { actions: 'advanceClock' },
   },
   states: {
