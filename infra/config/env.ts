@@ -14,12 +14,28 @@ export const settings = {
   FLEET_TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233').describe('Temporal frontend (host:port)'),
   FLEET_TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace'),
   FLEET_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233).describe('Port of the Temporal Web UI of the local dev server'),
+  FLEET_TEMPORAL_TLS: z.stringbool().default(false).describe('Connect to Temporal over TLS (implied when a TLS file below is set)'),
+  FLEET_TEMPORAL_TLS_CERT: z.string().optional().describe('PEM client certificate for mTLS to Temporal (unset: no client certificate)'),
+  FLEET_TEMPORAL_TLS_KEY: z.string().optional().describe('PEM private key of FLEET_TEMPORAL_TLS_CERT'),
+  FLEET_TEMPORAL_TLS_CA: z.string().optional().describe('PEM CA bundle that signed the Temporal server (unset: system roots)'),
+  FLEET_TEMPORAL_TLS_SERVER_NAME: z.string().optional().describe('TLS server name to verify instead of the host of FLEET_TEMPORAL_ADDRESS'),
+  FLEET_TEMPORAL_TASK_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 characters of A-Z a-z 0-9 _ . -')
+    .default('fleet')
+    .describe('Prefix of the Temporal task queues (<prefix>-ota, <prefix>-fleet, ...)'),
+  FLEET_RETENTION_TELEMETRY_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('Days of telemetry history kept in PostgreSQL'),
+  FLEET_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(365).describe('Days of twin domain events kept in PostgreSQL'),
+  FLEET_RETENTION_CRON: z.string().default('30 2 * * *').describe('When the retention workflow runs (cron, UTC)'),
   FLEET_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('Port of the web app'),
   FLEET_PARTITIONS: z.coerce.number().int().min(1).max(4096).default(64).describe('Number of twin partitions (same on every process)'),
   FLEET_DATA_DIR: z.string().default('.data').describe('Where locally started servers keep their data'),
   FLEET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('Log level of every process'),
   FLEET_TWIN_STALE_MS: z.coerce.number().int().positive().default(60_000).describe('Silence after which a device twin is stale'),
   FLEET_TWIN_OFFLINE_MS: z.coerce.number().int().positive().default(300_000).describe('Silence after which a device twin is offline'),
+  FLEET_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(5000).describe('Partition lease time-to-live: how soon a killed twin host\'s partitions move'),
+  FLEET_SNAPSHOT_EVERY_MS: z.coerce.number().int().min(1000).default(30_000).describe('How often twin hosts snapshot changed twins to KV'),
+  FLEET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('Port of a twin host\'s Prometheus /metrics (0: any free port)'),
   FLEET_INGRESS_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4).describe('MQTT connections per ingress process (they share one subscription group)'),
 } as const;
 

@@ -8,6 +8,7 @@ import { connectNats, ensureStreams } from '../bus/connect';
 import { partitionOf, subjects } from '../bus/subjects';
 import { idSchema } from '../telemetry/schema';
 import { collectHostStatus } from './host-status';
+import { serveMetrics } from './metrics';
 import { TwinHost } from './twin-host';
 
 export function register(program: Command): void {
@@ -15,7 +16,8 @@ export function register(program: Command): void {
     .command('twin-host')
     .description('Run a twin host: apply telemetry to vehicle and device twins, answer queries, publish events')
     .option('--host-id <id>', 'name of this host in deltas and status', `${hostname()}-${process.pid}`)
-    .action(async (opts: { hostId: string }) => {
+    .option('--metrics-port <port>', 'Prometheus /metrics port (default FLEET_METRICS_PORT; 0: any free port)', intIn(0, 65535))
+    .action(async (opts: { hostId: string; metricsPort?: number }) => {
       const config = loadConfig();
       const log = createLogger('twin-host');
       await runUntilSignal(log, async () => {
@@ -29,11 +31,15 @@ export function register(program: Command): void {
           snapshotEveryMs: config.FLEET_SNAPSHOT_EVERY_MS,
         }, log);
         await host.start();
+        const metrics = await serveMetrics(host, opts.metricsPort ?? config.FLEET_METRICS_PORT);
+        host.metricsPort = metrics.port;
+        log.info({ url: `http://127.0.0.1:${metrics.port}/metrics` }, 'metrics served');
         const report = setInterval(() => log.info({ twins: host.twinCount, ...host.stats }, 'twin host stats'), 30_000);
         return {
           async stop() {
             clearInterval(report);
             await host.stop();
+            await metrics.close();
             await nc.drain();
           },
         };

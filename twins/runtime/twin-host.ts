@@ -74,6 +74,8 @@ export class TwinHost {
   private stopping = false;
   private lastFullAt = 0;
   readonly startedAt = Date.now();
+  /** Where this host's Prometheus metrics are served, once they are. */
+  metricsPort: number | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -122,6 +124,7 @@ export class TwinHost {
       hostId: this.options.hostId,
       pid: process.pid,
       startedAt: this.startedAt,
+      metricsPort: this.metricsPort,
       twins: this.twinCount,
       partitions: this.partitionStatus(),
       stats: this.stats,

@@ -20,7 +20,7 @@ let nc: NatsConnection;
 
 function startHost(id: string): ChildProcess {
   const child = spawn(process.execPath, ['bin/fleet.mjs', 'twin-host', '--host-id', id], {
-    env: { ...process.env, FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1500', FLEET_LOG_LEVEL: 'warn', FLEET_LOG_FORMAT: 'json' },
+    env: { ...process.env, FLEET_METRICS_PORT: '0', FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1500', FLEET_LOG_LEVEL: 'warn', FLEET_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   hosts.set(id, child);
@@ -102,6 +102,10 @@ describe('twin hosts in separate processes share partitions over NATS leases', (
     startHost(d);
     const four = await allOwnedBy([a, b, c, d], 20_000, true);
     expect(four.get(d)!.partitions.length).toBe(16);
+    // The same figures as Prometheus metrics.
+    const metrics = await (await fetch(`http://127.0.0.1:${four.get(d)!.metricsPort}/metrics`)).text();
+    expect(metrics).toContain(`fleet_twin_host_partitions{host="${d}"} 16`);
+    expect(metrics).toMatch(/fleet_twin_partition_lag\{partition="\d+",host="/);
 
     // SIGKILL under load: its partitions are owned again within lease TTL + 5 s.
     const killedAt = Date.now();
