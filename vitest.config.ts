@@ -10,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 180_000,
+    reporters: ['default', './infra/testing/summary-reporter.ts'],
   },
 });

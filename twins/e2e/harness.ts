@@ -36,6 +36,8 @@ export class PipelineHarness {
       this.log,
     );
     await this.host.start();
+    // Leases of hosts from an earlier run may still be running out; this host is alone once they have.
+    await waitFor(() => (this.host.partitionStatus().length === partitions ? true : undefined), 30_000, 100);
     // A group of its own, so an ingress of a running platform never takes these messages.
     this.ingress = new Ingress(this.nc, { mqttUrl: this.config.FLEET_MQTT_URL, partitions, connections: 2, instanceId: options.group, group: options.group }, this.log);
     await this.ingress.start();

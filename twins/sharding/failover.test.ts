@@ -83,7 +83,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of hosts.values()) if (child.exitCode === null) child.kill('SIGKILL');
+  // Survivors stop gracefully so their leases are free for whatever runs next.
+  const exits = [...hosts.values()].filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once('exit', r)));
+  for (const child of hosts.values()) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15_000))]);
+  for (const child of hosts.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await nc?.drain();
 });
 
