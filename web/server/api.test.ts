@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { loadConfig } from '../../infra/config/env';
+import { connectNats } from '../../twins/bus/connect';
+import { partitionOf, subjects } from '../../twins/bus/subjects';
+import type { FleetDelta, VehicleSummary } from '../../twins/projection/fleet-view';
+import { fleetResponse, healthResponse, twinResponse } from './api';
+import { fleetStreamResponse } from './fleet-stream';
+import { createWebRuntime, type WebRuntime } from './runtime';
+
+/**
+ * The API's contract against the real NATS at FLEET_NATS_URL. The test plays the twin hosts
+ * itself: it publishes FleetDeltas under a hostId of its own and answers twin queries.
+ */
+const config = loadConfig();
+const run = randomUUID().slice(0, 8);
+const hostId = `web-test-${run}`;
+const logLines: string[] = [];
+const log = pino(
+  { level: 'warn' },
+  new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  }),
+);
+
+let runtime: WebRuntime;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  runtime = createWebRuntime(config, log);
+  nc = await connectNats(config.FLEET_NATS_URL, 'web-api-test');
+  await runtime.link.whenConnected();
+  // The feed subscribes right after connecting; a round trip makes sure the server has it.
+  await nc.flush();
+  await runtime.link.connection?.flush();
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+  await nc?.close();
+});
+
+function vehicle(id: string, patch: Partial<VehicleSummary> = {}): VehicleSummary {
+  return {
+    id,
+    lat: 43.7384,
+    lon: 7.4246,
+    speedKph: 32,
+    headingDeg: 90,
+    motion: 'driving',
+    health: 'ok',
+    connectivity: 'online',
+    odometerKm: 1200,
+    updatedAt: Date.now(),
+    ...patch,
+  };
+}
+
+function publishDelta(delta: Omit<FleetDelta, 'hostId' | 'at'>, host = hostId): void {
+  const body: FleetDelta = { hostId: host, at: Date.now(), ...delta };
+  nc.publish(subjects.fleetDeltas(host), JSON.stringify(body));
+}
+
+async function eventually<T>(probe: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function fleetIds(): Promise<Set<string>> {
+  const body = (await fleetResponse(runtime.projection).json()) as { vehicles: VehicleSummary[] };
+  return new Set(body.vehicles.map((v) => v.id));
+}
+
+/** An id whose partition, out of `partitions`, is above any real twin host's (they use FLEET_PARTITIONS). */
+function isolatedId(prefix: string, partitions: number): string {
+  for (let n = 0; ; n++) {
+    const id = `${prefix}-${run}-${n}`;
+    if (partitionOf(id, partitions) >= config.FLEET_PARTITIONS) return id;
+  }
+}
+const ISOLATED_PARTITIONS = 4096;
+
+describe('GET /api/fleet', () => {
+  it('lists the vehicles of deltas published on NATS, and forgets those a full batch no longer lists', async () => {
+    const a = `veh-a-${run}`;
+    const b = `veh-b-${run}`;
+    publishDelta({ full: false, vehicles: [vehicle(a), vehicle(b)] });
+    await eventually(() => runtime.projection.get(a) && runtime.projection.get(b));
+    const ids = await fleetIds();
+    expect(ids.has(a) && ids.has(b)).toBe(true);
+
+    publishDelta({ full: true, vehicles: [vehicle(a, { lat: 43.74 })] });
+    await eventually(() => runtime.projection.get(a)?.lat === 43.74);
+    const after = await fleetIds();
+    expect(after.has(a)).toBe(true);
+    expect(after.has(b)).toBe(false);
+  });
+
+  it('skips and logs a delta that is not JSON or breaks the schema, and keeps taking good ones', async () => {
+    const before = runtime.feedStats().rejected;
+    nc.publish(subjects.fleetDeltas(hostId), '{"hostId": "x", "vehicles": [');
+    nc.publish(subjects.fleetDeltas(hostId), JSON.stringify({ hostId, at: 1, full: false, vehicles: [{ id: 'no-position' }] }));
+    const good = `veh-after-bad-${run}`;
+    publishDelta({ full: false, vehicles: [vehicle(good)] });
+
+    await eventually(() => runtime.projection.get(good));
+    expect(runtime.feedStats().rejected - before).toBe(2);
+    expect(runtime.projection.get('no-position')).toBeUndefined();
+    const warnings = logLines.filter((line) => line.includes('skipped a bad fleet delta'));
+    expect(warnings.some((line) => line.includes('not JSON'))).toBe(true);
+    expect(warnings.some((line) => line.includes('vehicles.0.lat'))).toBe(true);
+  });
+});
+
+describe('GET /api/fleet/stream', () => {
+  it('sends the current fleet at connect, then the changed vehicles at the next tick', async () => {
+    const parked = `veh-stream-${run}`;
+    publishDelta({ full: false, vehicles: [vehicle(parked, { motion: 'parked', speedKph: 0 })] });
+    await eventually(() => runtime.projection.get(parked));
+
+    const abort = new AbortController();
+    const response = fleetStreamResponse(runtime.broadcaster, abort.signal);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events = readSse(response);
+
+    const snapshot = await nextEvent(events, 'snapshot');
+    expect(snapshot.nats).toBe('connected');
+    expect((snapshot.vehicles as VehicleSummary[]).some((v) => v.id === parked)).toBe(true);
+
+    publishDelta({ full: false, vehicles: [vehicle(parked, { motion: 'driving', speedKph: 44 })] });
+    for (;;) {
+      const delta = await nextEvent(events, 'delta');
+      const mine = (delta.vehicles as VehicleSummary[]).find((v) => v.id === parked);
+      if (mine) {
+        expect(mine.motion).toBe('driving');
+        break;
+      }
+    }
+    abort.abort();
+    await eventually(() => runtime.broadcaster.listeners === 0);
+  });
+});
+
+describe('GET /api/twins/[vehicleId]', () => {
+  const options = { partitions: ISOLATED_PARTITIONS, timeoutMs: 2_000 };
+
+  it("answers the owning host's twin as JSON", async () => {
+    const id = isolatedId('veh-twin', ISOLATED_PARTITIONS);
+    const twin = { id, state: { motion: 'driving' }, context: { odometerKm: 12 }, devices: [{ id: 'gps-1' }] };
+    const sub = nc.subscribe(subjects.twinQuery(partitionOf(id, ISOLATED_PARTITIONS), id), {
+      callback: (_err, msg) => msg.respond(JSON.stringify(twin)),
+    });
+    await nc.flush();
+    try {
+      const response = await twinResponse(runtime.link.connection, id, options);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(twin);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('answers 404 at once when no host owns the vehicle (no responders), never hangs', async () => {
+    const id = isolatedId('veh-nobody', ISOLATED_PARTITIONS);
+    const started = Date.now();
+    const response = await twinResponse(runtime.link.connection, id, options);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: string }).error).toContain(id);
+    expect(Date.now() - started).toBeLessThan(options.timeoutMs);
+  });
+
+  it('answers 504 when the owner does not reply in time', async () => {
+    const id = isolatedId('veh-slow', ISOLATED_PARTITIONS);
+    const sub = nc.subscribe(subjects.twinQuery(partitionOf(id, ISOLATED_PARTITIONS), id), { callback: () => {} });
+    await nc.flush();
+    try {
+      const response = await twinResponse(runtime.link.connection, id, { ...options, timeoutMs: 300 });
+      expect(response.status).toBe(504);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it.each(['has space', 'dot.ted', 'wild*', '', 'x'.repeat(65)])(
+    'rejects the malformed id %j with a 400 that states the rule',
+    async (bad) => {
+      const response = await twinResponse(runtime.link.connection, bad, options);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/invalid vehicle id .*1-64 characters/);
+    },
+  );
+
+  it('answers 503 when the NATS connection is down', async () => {
+    const lost = await connectNats(config.FLEET_NATS_URL, 'web-api-test-closed');
+    await lost.close();
+    const closed = await twinResponse(lost, isolatedId('veh-down', ISOLATED_PARTITIONS), options);
+    expect(closed.status).toBe(503);
+    const never = await twinResponse(null, isolatedId('veh-down', ISOLATED_PARTITIONS), options);
+    expect(never.status).toBe(503);
+  });
+});
+
+describe('GET /api/health', () => {
+  it('is 200 with the projection counts while NATS is up, 503 when it is not', async () => {
+    const up = healthResponse({
+      nats: runtime.link.state,
+      projection: runtime.projection,
+      feed: runtime.feedStats(),
+      streamClients: 0,
+    });
+    expect(up.status).toBe(200);
+    const body = (await up.json()) as { ok: boolean; vehicles: number; hosts: number; deltas: { accepted: number } };
+    expect(body.ok).toBe(true);
+    expect(body.vehicles).toBeGreaterThan(0);
+    expect(body.hosts).toBeGreaterThan(0);
+    expect(body.deltas.accepted).toBeGreaterThan(0);
+
+    const down = healthResponse({ nats: 'reconnecting', projection: runtime.projection, feed: runtime.feedStats(), streamClients: 0 });
+    expect(down.status).toBe(503);
+  });
+});
+
+type SseEvent = { event: string; data: Record<string, unknown> };
+
+async function* readSse(response: Response): AsyncGenerator<SseEvent> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.+)$/m.exec(frame)?.[1];
+      const data = /^data: (.+)$/m.exec(frame)?.[1];
+      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
+    }
+  }
+}
+
+async function nextEvent(events: AsyncGenerator<SseEvent>, name: string): Promise<Record<string, unknown>> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${name} event in time`)), 5_000));
+  for (;;) {
+    const next = await Promise.race([events.next(), timeout]);
+    if (next.done) throw new Error('stream ended');
+    if (next.value.event === name) return next.value.data;
+  }
+}
