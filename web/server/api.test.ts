@@ -159,7 +159,9 @@ describe('GET /api/twins/[vehicleId]', () => {
     const id = isolatedId('veh-twin', ISOLATED_PARTITIONS);
     const twin = { id, state: { motion: 'driving' }, context: { odometerKm: 12 }, devices: [{ id: 'gps-1' }] };
     const sub = nc.subscribe(subjects.twinQuery(partitionOf(id, ISOLATED_PARTITIONS), id), {
-      callback: (_err, msg) => msg.respond(JSON.stringify(twin)),
+      callback: (_err, msg) => {
+        msg.respond(JSON.stringify(twin));
+      },
     });
     await nc.flush();
     try {
