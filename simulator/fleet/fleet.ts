@@ -1,0 +1,65 @@
+import { createRandom } from '../world/random';
+import type { World } from '../world/world';
+import { defaultShift, type ShiftOptions } from './shift';
+import { Vehicle } from './vehicle';
+import { defaultWear, type GroundTruthEvent, type WearOptions } from './wear';
+
+export interface FleetOptions {
+  vehicles: number;
+  seed: string | number;
+  /** Epoch ms the fleet's clock starts at. */
+  startMs: number;
+  shift?: Partial<ShiftOptions>;
+  wear?: Partial<WearOptions>;
+  /** Called with each ground-truth event as it happens (also kept in `groundTruth`). */
+  onGroundTruth?: (event: GroundTruthEvent) => void;
+}
+
+/** `V00001`, `V00002`, ...: the vehicle ids the whole platform sees. */
+export function vehicleId(index: number): string {
+  return `V${String(index + 1).padStart(5, '0')}`;
+}
+
+/**
+ * All vehicles of a world on one clock. Pure: time only moves through `step`, randomness only
+ * comes from the seed, so the same seed and the same steps give the same fleet.
+ */
+export class Fleet {
+  readonly vehicles: Vehicle[];
+  readonly groundTruth: GroundTruthEvent[] = [];
+  private now: number;
+
+  constructor(
+    readonly world: World,
+    options: FleetOptions,
+  ) {
+    if (world.depots.length === 0) throw new Error('the world has no depots');
+    const rng = createRandom(options.seed).fork('fleet');
+    const ctx = {
+      world,
+      shift: { ...defaultShift, ...options.shift },
+      wear: { ...defaultWear, ...options.wear },
+      record: (event: GroundTruthEvent) => {
+        this.groundTruth.push(event);
+        options.onGroundTruth?.(event);
+      },
+    };
+    this.now = options.startMs;
+    this.vehicles = Array.from({ length: options.vehicles }, (_, i) => {
+      const id = vehicleId(i);
+      return new Vehicle(id, world.depots[i % world.depots.length]!.id, rng.fork(id), options.startMs, ctx);
+    });
+  }
+
+  get timeMs(): number {
+    return this.now;
+  }
+
+  /** Advances every vehicle by `dtMs`, in id order. */
+  step(dtMs: number): void {
+    if (!(dtMs > 0)) throw new RangeError(`step must be positive, got ${dtMs}`);
+    this.now += dtMs;
+    const dtS = dtMs / 1000;
+    for (const v of this.vehicles) v.step(this.now, dtS);
+  }
+}
