@@ -13,6 +13,7 @@ const program = new Command('fleet')
 const registrations: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('../../twins/ingress/cli'),
   () => import('../../twins/runtime/cli'),
+  () => import('../../web/cli'),
 ];
 
 for (const load of registrations) (await load()).register(program);
