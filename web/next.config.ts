@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import { webDistDir } from './dist-dir';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webDir, '..');
@@ -15,8 +16,7 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
   // Loaded by Node at run time instead of bundled: they keep sockets and timers of their own.
   serverExternalPackages: ['@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream', '@nats-io/kv'],
-  // A second dev server (the browser test) needs its own build directory: `next dev` locks it.
-  distDir: process.env.FLEET_WEB_DIST_DIR || '.next',
+  distDir: webDistDir(),
   reactStrictMode: true,
   poweredByHeader: false,
   devIndicators: false,

@@ -157,17 +157,17 @@ describe('GET /api/twins/[vehicleId]', () => {
 
   it("answers the owning host's twin as JSON", async () => {
     const id = isolatedId('veh-twin', ISOLATED_PARTITIONS);
-    const twin = { id, state: { motion: 'driving' }, context: { odometerKm: 12 }, devices: [{ id: 'gps-1' }] };
+    const twin = { vehicleId: id, state: { motion: 'driving' }, context: { odometerKm: 12 }, devices: [{ deviceId: 'gps-1' }] };
     const sub = nc.subscribe(subjects.twinQuery(partitionOf(id, ISOLATED_PARTITIONS), id), {
       callback: (_err, msg) => {
-        msg.respond(JSON.stringify(twin));
+        msg.respond(JSON.stringify({ ok: true, hostId, twin }));
       },
     });
     await nc.flush();
     try {
       const response = await twinResponse(runtime.link.connection, id, options);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual(twin);
+      expect(await response.json()).toEqual({ vehicleId: id, hostId, twin });
     } finally {
       sub.unsubscribe();
     }
@@ -180,6 +180,38 @@ describe('GET /api/twins/[vehicleId]', () => {
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: string }).error).toContain(id);
     expect(Date.now() - started).toBeLessThan(options.timeoutMs);
+  });
+
+  it("answers 404 with the host's reason when the partition's owner has no such twin", async () => {
+    const id = isolatedId('veh-unknown', ISOLATED_PARTITIONS);
+    const sub = nc.subscribe(subjects.twinQuery(partitionOf(id, ISOLATED_PARTITIONS), id), {
+      callback: (_err, msg) => {
+        msg.respond(JSON.stringify({ ok: false, error: `no twin for vehicle ${id}` }));
+      },
+    });
+    await nc.flush();
+    try {
+      const response = await twinResponse(runtime.link.connection, id, options);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: string }).error).toContain(`no twin for vehicle ${id}`);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('answers 502, not a crash, when the owner replies with something that is not a twin reply', async () => {
+    const id = isolatedId('veh-garbled', ISOLATED_PARTITIONS);
+    const sub = nc.subscribe(subjects.twinQuery(partitionOf(id, ISOLATED_PARTITIONS), id), {
+      callback: (_err, msg) => {
+        msg.respond('<html>');
+      },
+    });
+    await nc.flush();
+    try {
+      expect((await twinResponse(runtime.link.connection, id, options)).status).toBe(502);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it('answers 504 when the owner does not reply in time', async () => {

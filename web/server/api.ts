@@ -26,6 +26,15 @@ export function fleetResponse(projection: FleetProjection, now: number = Date.no
   return jsonResponse({ at: now, vehicles: projection.snapshot() });
 }
 
+/** The body of a 200 from GET /api/twins/[vehicleId]. */
+export interface TwinResponse {
+  vehicleId: string;
+  /** The twin host that owns the vehicle now. */
+  hostId: string;
+  /** The twin as its host shows it (state, context, devices). */
+  twin: unknown;
+}
+
 /** GET /api/twins/[vehicleId] */
 export async function twinResponse(
   nc: NatsConnection | null,
@@ -41,7 +50,9 @@ export async function twinResponse(
   const lookup = await queryTwin(nc, vehicleId, options);
   switch (lookup.kind) {
     case 'found':
-      return jsonResponse(lookup.twin);
+      return jsonResponse({ vehicleId, hostId: lookup.hostId, twin: lookup.twin } satisfies TwinResponse);
+    case 'unknown':
+      return errorResponse(404, `no twin of vehicle ${vehicleId}: ${lookup.reason}`);
     case 'unowned':
       return errorResponse(
         404,

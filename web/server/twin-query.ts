@@ -1,8 +1,21 @@
+import { z } from 'zod';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { partitionOf, subjects } from '../../twins/bus/subjects';
 
+/**
+ * The owner's answer on subjects.twinQuery, as twins/runtime/twin-host.ts sends it. The twin
+ * itself is still settling, so it is passed on as it comes and drawn generically.
+ */
+export const twinReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), hostId: z.string(), twin: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
 export type TwinLookup =
-  | { kind: 'found'; twin: unknown }
+  | { kind: 'found'; hostId: string; twin: unknown }
+  /** The partition's owner answered, but has no twin of that id. */
+  | { kind: 'unknown'; reason: string }
+  /** Nobody serves the partition (NATS "no responders"). */
   | { kind: 'unowned' }
   | { kind: 'nats_down' }
   | { kind: 'timeout' }
@@ -13,10 +26,7 @@ export interface TwinQueryOptions {
   timeoutMs: number;
 }
 
-/**
- * Asks the owner of the vehicle's partition for the twin (request-reply). Every outcome is a
- * value: 'unowned' when no host serves the partition (NATS "no responders").
- */
+/** Asks the owner of the vehicle's partition for the twin. Every outcome is a value. */
 export async function queryTwin(
   nc: NatsConnection | null,
   vehicleId: string,
@@ -24,20 +34,23 @@ export async function queryTwin(
 ): Promise<TwinLookup> {
   if (!nc || nc.isClosed()) return { kind: 'nats_down' };
   const subject = subjects.twinQuery(partitionOf(vehicleId, partitions), vehicleId);
-  let reply;
+  let data: Uint8Array;
   try {
-    reply = await nc.request(subject, undefined, { timeout: timeoutMs });
+    data = (await nc.request(subject, undefined, { timeout: timeoutMs })).data;
   } catch (err) {
     return classifyRequestError(err);
   }
-  if (reply.data.length === 0) return { kind: 'bad_reply', reason: 'empty reply' };
+  let json: unknown;
   try {
-    const twin: unknown = JSON.parse(new TextDecoder().decode(reply.data));
-    // The owner of a partition answers for ids it has no twin for with nothing useful.
-    return twin === null ? { kind: 'unowned' } : { kind: 'found', twin };
+    json = JSON.parse(new TextDecoder().decode(data));
   } catch {
     return { kind: 'bad_reply', reason: 'reply is not JSON' };
   }
+  const reply = twinReplySchema.safeParse(json);
+  if (!reply.success) return { kind: 'bad_reply', reason: 'reply is neither {ok:true, hostId, twin} nor {ok:false, error}' };
+  return reply.data.ok
+    ? { kind: 'found', hostId: reply.data.hostId, twin: reply.data.twin }
+    : { kind: 'unknown', reason: reply.data.error };
 }
 
 function classifyRequestError(err: unknown): TwinLookup {
