@@ -13,6 +13,9 @@ const program = new Command('fleet')
 const registrations: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('../../twins/ingress/cli'),
   () => import('../../twins/runtime/cli'),
+  () => import('../db/cli'),
+  () => import('../../twins/recorder/cli'),
+  () => import('../../workflows/cli'),
   () => import('../../web/cli'),
 ];
 

@@ -9,12 +9,13 @@ import { loadConfig } from '../../infra/config/env';
 import { migrate } from '../../infra/db/migrate';
 import { createScratchDatabase, type ScratchDatabase } from '../../infra/db/scratch-database';
 import { createLogger } from '../../infra/log/logger';
-import { connectNats, ensureStreams, streamConfigs } from '../bus/connect';
+import { connectNats } from '../bus/connect';
 import { deadLetterHeaders, partitionOf, STREAM_DEAD_LETTER, STREAM_EVENTS, STREAM_TELEMETRY, subjects } from '../bus/subjects';
 import type { Telemetry } from '../telemetry/schema';
 import { Recorder, type RecorderOptions } from './recorder';
 import { EventWriter, TelemetryWriter } from './writers';
 import { decodeEvent, decodeTelemetry } from './records';
+import { ensureStreamsForTest } from './fixtures/test-streams';
 
 const config = loadConfig();
 const log = createLogger('recorder-test');
@@ -26,7 +27,7 @@ let db: ScratchDatabase;
 let nc: NatsConnection;
 let js: JetStreamClient;
 let jsm: JetStreamManager;
-let createdStreams: string[] = [];
+let removeStreams = async () => {};
 const durables: Array<[string, string]> = [];
 const purges: Array<[string, string]> = [];
 const startedAt = new Date();
@@ -110,10 +111,7 @@ beforeAll(async () => {
   nc = await connectNats(config.FLEET_NATS_URL, 'recorder-test');
   jsm = await jetstreamManager(nc);
   js = jetstream(nc);
-  const existing = new Set<string>();
-  for await (const name of jsm.streams.names()) existing.add(name);
-  createdStreams = streamConfigs.map((s) => s.name).filter((name) => !existing.has(name));
-  await ensureStreams(nc);
+  removeStreams = await ensureStreamsForTest(nc);
 });
 
 afterAll(async () => {
@@ -121,7 +119,7 @@ afterAll(async () => {
     for (const [stream, durable] of durables) await jsm.consumers.delete(stream, durable).catch(() => {});
     for (const [stream, filter] of purges) await jsm.streams.purge(stream, { filter }).catch(() => {});
     await deleteOurDeadLetters().catch(() => {});
-    for (const name of createdStreams) await jsm.streams.delete(name).catch(() => {});
+    await removeStreams();
   }
   await nc?.close();
   await db?.drop();
