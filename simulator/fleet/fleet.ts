@@ -6,6 +6,8 @@ import { defaultWear, type GroundTruthEvent, type WearOptions } from './wear';
 
 export interface FleetOptions {
   vehicles: number;
+  /** Number of the first vehicle (default 1): lets several simulators share one big fleet. */
+  firstVehicle?: number;
   seed: string | number;
   /** Epoch ms the fleet's clock starts at. */
   startMs: number;
@@ -16,8 +18,8 @@ export interface FleetOptions {
 }
 
 /** `V00001`, `V00002`, ...: the vehicle ids the whole platform sees. */
-export function vehicleId(index: number): string {
-  return `V${String(index + 1).padStart(5, '0')}`;
+export function vehicleId(number: number): string {
+  return `V${String(number).padStart(5, '0')}`;
 }
 
 /**
@@ -45,9 +47,12 @@ export class Fleet {
       },
     };
     this.now = options.startMs;
+    const first = options.firstVehicle ?? 1;
+    if (!Number.isSafeInteger(first) || first < 1) throw new RangeError('the first vehicle number must be a positive integer');
     this.vehicles = Array.from({ length: options.vehicles }, (_, i) => {
-      const id = vehicleId(i);
-      return new Vehicle(id, world.depots[i % world.depots.length]!.id, rng.fork(id), options.startMs, ctx);
+      const id = vehicleId(first + i);
+      // Depot and randomness follow the id, so vehicle V00042 is the same in any slice of the fleet.
+      return new Vehicle(id, world.depots[(first + i - 1) % world.depots.length]!.id, rng.fork(id), options.startMs, ctx);
     });
   }
 
