@@ -46,6 +46,7 @@ export interface PartitionStatus {
 }
 
 const MAX_DELTA_BATCH = 1000;
+const YIELD_EVERY = 200;
 const encoder = new TextEncoder();
 
 /**
@@ -70,6 +71,7 @@ export class TwinHost {
   private leases!: LeaseTable;
   private snapshots!: SnapshotStore;
   private rebalancing: Promise<void> | null = null;
+  private rebalanceAgain = false;
   private statusSubscription: Subscription | null = null;
   private stopping = false;
   private lastFullAt = 0;
@@ -98,6 +100,7 @@ export class TwinHost {
 
   async start(): Promise<void> {
     this.leases = await LeaseTable.open(this.nc, this.options.hostId, this.ttlMs);
+    this.leases.onReleased = () => void this.rebalance();
     this.snapshots = await SnapshotStore.open(this.nc);
     await this.rebalance();
     this.serveStatus();
@@ -145,7 +148,12 @@ export class TwinHost {
 
   /** One heartbeat: renew, drop what was lost, hand over above the fair share, claim below it. */
   private rebalance(): Promise<void> {
-    if (this.rebalancing || this.stopping) return this.rebalancing ?? Promise.resolve();
+    if (this.stopping) return this.rebalancing ?? Promise.resolve();
+    if (this.rebalancing) {
+      // Asked again mid-run (a lease was just released): run once more right after.
+      this.rebalanceAgain = true;
+      return this.rebalancing;
+    }
     this.rebalancing = (async () => {
       try {
         const now = Date.now();
@@ -170,16 +178,31 @@ export class TwinHost {
           leases: this.leases.leaseView(),
           now,
         });
-        for (const partition of plan.release) await this.handOver(partition);
+        await Promise.all(plan.release.map((partition) => this.handOver(partition)));
+        // A lease held without a running partition (a take-over that failed) is given back.
+        for (const partition of this.leases.ownedPartitions()) {
+          if (!this.owned.has(partition)) await this.leases.release(partition);
+        }
         for (const partition of plan.claim) {
           if (this.stopping) break;
           const epoch = await this.leases.claim(partition, Date.now());
-          if (epoch !== null) await this.takePartition(partition, epoch);
+          if (epoch === null) continue;
+          try {
+            await this.takePartition(partition, epoch);
+          } catch (err) {
+            this.log.warn({ err: (err as Error).message, partition }, 'taking the partition failed; giving the lease back');
+            await this.dropPartition(partition);
+            await this.leases.release(partition);
+          }
         }
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'rebalance failed; retrying next heartbeat');
       } finally {
         this.rebalancing = null;
+        if (this.rebalanceAgain) {
+          this.rebalanceAgain = false;
+          void this.rebalance();
+        }
       }
     })();
     return this.rebalancing;
@@ -215,9 +238,30 @@ export class TwinHost {
     });
     const messages = owned.messages;
     void (async () => {
+      let sinceYield = 0;
       for await (const m of messages) {
         if (owned.closed) break;
+        // Fencing: never apply under a lease that may already have passed to another host. A
+        // late renewal (a busy machine) pauses this partition until the heartbeat renews it;
+        // only a lease really lost drops it.
+        if (!this.leases.holds(partition, Date.now(), this.fenceMarginMs)) {
+          await this.rebalance();
+          if (owned.closed) break;
+          if (!this.leases.holds(partition, Date.now(), this.fenceMarginMs)) {
+            this.log.warn({ partition }, 'lease could not be renewed in time; dropping partition');
+            this.stats.partitionsLost++;
+            await this.dropPartition(partition);
+            await this.leases.release(partition);
+            break;
+          }
+        }
         this.onTelemetry(owned, m);
+        // Buffered messages arrive as microtasks; without a macrotask turn now and then the
+        // heartbeat timer starves under load and the leases lapse.
+        if (++sinceYield === YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     })().catch((err: unknown) => this.log.error({ err, partition }, 'partition consumer stopped'));
     this.stats.partitionsTaken++;
@@ -226,14 +270,6 @@ export class TwinHost {
 
   private onTelemetry(owned: OwnedPartition, m: JsMsg): void {
     const now = Date.now();
-    // Fencing: never apply under a lease that may already have passed to another host.
-    if (!this.leases.holds(owned.partition, now, this.fenceMarginMs)) {
-      if (!owned.closed) {
-        this.log.warn({ partition: owned.partition }, 'lease about to expire unrenewed; stopping partition');
-        void this.dropPartition(owned.partition);
-      }
-      return;
-    }
     owned.appliedSeq = m.seq;
     owned.pending = m.info.pending;
     let body: unknown;
@@ -392,7 +428,7 @@ export class TwinHost {
     for (const t of this.timers) clearInterval(t);
     this.statusSubscription?.unsubscribe();
     await this.rebalancing;
-    for (const partition of [...this.owned.keys()]) await this.handOver(partition);
+    await Promise.all([...this.owned.keys()].map((partition) => this.handOver(partition)));
     await this.leases.leave();
     await Promise.allSettled([...this.inflight]);
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -13,15 +14,18 @@ import type { Telemetry } from '../telemetry/schema';
 
 const config = loadConfig();
 const P = config.FLEET_PARTITIONS;
-const TTL_MS = 3000;
+const TTL_MS = 4000;
 const run = randomBytes(3).toString('hex').toUpperCase();
 const hosts = new Map<string, ChildProcess>();
 let nc: NatsConnection;
 
 function startHost(id: string): ChildProcess {
+  // Each host's log goes to a file, for reading after a failure.
+  mkdirSync('test-results', { recursive: true });
+  const log = openSync(`test-results/twin-host-${id}.log`, 'w');
   const child = spawn(process.execPath, ['bin/fleet.mjs', 'twin-host', '--host-id', id], {
-    env: { ...process.env, FLEET_METRICS_PORT: '0', FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1500', FLEET_LOG_LEVEL: 'warn', FLEET_LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, FLEET_METRICS_PORT: '0', FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1500', FLEET_LOG_LEVEL: 'info', FLEET_LOG_FORMAT: 'json' },
+    stdio: ['ignore', log, log],
   });
   hosts.set(id, child);
   return child;
@@ -34,13 +38,20 @@ async function statusOf(ids: string[]): Promise<Map<string, HostStatus>> {
 
 /** Resolves once the given hosts together own every partition, each exactly once (and, if asked, in fair shares). */
 async function allOwnedBy(ids: string[], timeoutMs: number, fair = false): Promise<Map<string, HostStatus>> {
-  return waitFor(async () => {
-    const status = await statusOf(ids);
-    const owned = [...status.values()].flatMap((h) => h.partitions.map((p) => p.partition));
-    const complete = status.size === ids.length && owned.length === P && new Set(owned).size === P;
-    const balanced = !fair || ids.every((id) => status.get(id)!.partitions.length === fairShare(id, ids, P));
-    return complete && balanced ? status : undefined;
-  }, timeoutMs, 200);
+  let seen = '';
+  try {
+    return await waitFor(async () => {
+      const status = await statusOf(ids);
+      const owned = [...status.values()].flatMap((h) => h.partitions.map((p) => p.partition));
+      seen = [...status.values()].map((h) => `${h.hostId}:${h.partitions.length}`).join(' ');
+      const complete = status.size === ids.length && owned.length === P && new Set(owned).size === P;
+      const balanced = !fair || ids.every((id) => status.get(id)?.partitions.length === fairShare(id, ids, P));
+      return complete && balanced ? status : undefined;
+    }, timeoutMs, 200);
+  } catch (err) {
+    const all = await collectHostStatus(nc, 400);
+    throw new Error(`${(err as Error).message}; last split ${seen}; all hosts: ${all.map((h) => `${h.hostId}:${h.partitions.length}`).join(' ')}`);
+  }
 }
 
 /** Device-side load: vehicles × (gps, obd), each round one reading per device, published as the ingress does. */
@@ -100,33 +111,36 @@ describe('twin hosts in separate processes share partitions over NATS leases', (
 
     const load = new Load(new TelemetryPublisher(nc, P));
     load.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
 
-    // A fourth host joining takes about a quarter.
-    startHost(d);
-    const four = await allOwnedBy([a, b, c, d], 20_000, true);
-    expect(four.get(d)!.partitions.length).toBe(16);
-    // The same figures as Prometheus metrics.
-    const metrics = await (await fetch(`http://127.0.0.1:${four.get(d)!.metricsPort}/metrics`)).text();
-    expect(metrics).toContain(`fleet_twin_host_partitions{host="${d}"} 16`);
-    expect(metrics).toMatch(/fleet_twin_partition_lag\{partition="\d+",host="/);
+      // A fourth host joining takes about a quarter.
+      startHost(d);
+      const four = await allOwnedBy([a, b, c, d], 30_000, true);
+      expect(four.get(d)!.partitions.length).toBe(16);
+      // The same figures as Prometheus metrics.
+      const metrics = await (await fetch(`http://127.0.0.1:${four.get(d)!.metricsPort}/metrics`)).text();
+      expect(metrics).toContain(`fleet_twin_host_partitions{host="${d}"} 16`);
+      expect(metrics).toMatch(/fleet_twin_partition_lag\{partition="\d+",host="/);
 
-    // SIGKILL under load: its partitions are owned again within lease TTL + 5 s.
-    const killedAt = Date.now();
-    hosts.get(a)!.kill('SIGKILL');
-    await allOwnedBy([b, c, d], TTL_MS + 5000);
-    const takeoverMs = Date.now() - killedAt;
-    expect(takeoverMs).toBeLessThan(TTL_MS + 5000);
+      // SIGKILL under load: its partitions are owned again within lease TTL + 5 s.
+      const killedAt = Date.now();
+      hosts.get(a)!.kill('SIGKILL');
+      await allOwnedBy([b, c, d], TTL_MS + 5000);
+      const takeoverMs = Date.now() - killedAt;
+      expect(takeoverMs).toBeLessThan(TTL_MS + 5000);
 
-    // A graceful stop hands over at once (no lease expiry to wait for).
-    await new Promise((r) => setTimeout(r, 1000));
-    const stoppedAt = Date.now();
-    hosts.get(b)!.kill('SIGTERM');
-    await allOwnedBy([c, d], TTL_MS);
-    expect(Date.now() - stoppedAt).toBeLessThan(TTL_MS);
+      // A graceful stop hands over at once (no lease expiry to wait for).
+      await new Promise((r) => setTimeout(r, 1000));
+      const stoppedAt = Date.now();
+      hosts.get(b)!.kill('SIGTERM');
+      await allOwnedBy([c, d], TTL_MS);
+      expect(Date.now() - stoppedAt).toBeLessThan(TTL_MS);
 
-    await new Promise((r) => setTimeout(r, 1000));
-    await load.stop();
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      await load.stop();
+    }
     const rounds = load.round;
     expect(load.accepted).toBe(rounds * load.vehicles.length * 2);
 

@@ -26,6 +26,8 @@ export class LeaseTable {
   private readonly held = new Map<number, Held>();
   private readonly hosts = new Map<string, number>();
   private stopWatching: Array<() => void> = [];
+  /** Called when a lease is given back, so waiting hosts can claim it without a heartbeat's delay. */
+  onReleased: () => void = () => {};
 
   private constructor(
     private readonly leases: KV,
@@ -52,7 +54,10 @@ export class LeaseTable {
       for await (const e of leaseWatch) {
         const partition = Number(e.key.slice(2));
         if (e.operation === 'PUT') this.view.set(partition, e.json<LeaseView>());
-        else this.view.delete(partition);
+        else {
+          this.view.delete(partition);
+          if (e.isUpdate) this.onReleased();
+        }
       }
     })();
     void (async () => {
