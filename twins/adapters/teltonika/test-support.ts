@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { crc16Ibm } from './crc16';
+
+/** One entry of ../vectors/device-messages.json (see its README). */
+export interface DeviceVector {
+  protocol: string;
+  hex: string;
+  expected: Record<string, unknown> | null;
+  source: string;
+  traccar_assertion?: string;
+  expected_origin?: string;
+}
+
+export function teltonikaVectors(): DeviceVector[] {
+  const all = JSON.parse(readFileSync(new URL('../vectors/device-messages.json', import.meta.url), 'utf8')) as DeviceVector[];
+  return all.filter((v) => v.protocol === 'teltonika');
+}
+
+export const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
+
+/** A TCP frame around `data` (codec id … second record count) with the right length and CRC. */
+export function tcpFrameAround(data: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(data.length + 12);
+  const view = new DataView(frame.buffer);
+  view.setUint32(4, data.length);
+  frame.set(data, 8);
+  view.setUint32(8 + data.length, crc16Ibm(data));
+  return frame;
+}
+
+/** The data field of a well-formed TCP frame. */
+export const tcpData = (frame: Uint8Array): Uint8Array => frame.slice(8, frame.length - 4);
+
+export const ctx = { vehicleId: 'van-7', deviceId: 'fmb-1', receivedAt: 1_750_000_000_000 };
