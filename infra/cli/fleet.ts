@@ -16,6 +16,7 @@ const registrations: Array<() => Promise<{ register(program: Command): void }>> 
   () => import('../db/cli'),
   () => import('../../twins/recorder/cli'),
   () => import('../../workflows/cli'),
+  () => import('../../simulator/cli'),
   () => import('../../web/cli'),
 ];
 
