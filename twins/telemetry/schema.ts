@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { otaStates } from './ota-states';
 
 /**
  * Canonical telemetry, version 1: the one shape every vendor payload is turned into by the
@@ -68,17 +69,7 @@ export const harshEventSchema = z.object({
   g: z.number().min(0).max(50).optional(),
 });
 
-export const otaStates = [
-  'offered',
-  'downloading',
-  'verifying',
-  'installing',
-  'rebooting',
-  'done',
-  'failed',
-  'rolled_back',
-  'refused',
-] as const;
+export { otaStates };
 export const otaReportSchema = z.object({
   campaignId: z.string().min(1).max(128).optional(),
   version: z.string().min(1).max(64),

@@ -1,5 +1,5 @@
 import { DecodeError } from '../adapter';
-import type { ByteReader } from './byte-reader';
+import type { ByteReader } from '../binary/byte-reader';
 import { CODEC_16, CODEC_8, CODEC_8_EXTENDED, type AvlRecord } from './frame';
 
 /** The largest time the canonical schema accepts (JavaScript's Date range), in epoch ms. */

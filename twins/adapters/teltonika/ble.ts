@@ -1,7 +1,7 @@
 import { DecodeError } from '../adapter';
-import { ByteReader } from './byte-reader';
+import { ByteReader } from '../binary/byte-reader';
 import type { AttributeValue } from './reading-builder';
-import { toHex } from './hex';
+import { toHex } from '../binary/hex';
 
 type Attributes = Array<[string, AttributeValue]>;
 

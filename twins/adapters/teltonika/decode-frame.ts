@@ -1,7 +1,7 @@
 import { DecodeError } from '../adapter';
 import { readAvlRecord } from './avl-codec';
-import { ByteReader } from './byte-reader';
-import { crc16Ibm } from './crc16';
+import { ByteReader } from '../binary/byte-reader';
+import { crc16Ibm } from '../binary/crc16';
 import {
   CODEC_12,
   CODEC_13,

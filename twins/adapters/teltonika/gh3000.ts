@@ -1,4 +1,4 @@
-import type { ByteReader } from './byte-reader';
+import type { ByteReader } from '../binary/byte-reader';
 import type { AvlRecord } from './frame';
 
 /** GH3000 times count seconds from 2007-01-01T00:00:00Z. */

@@ -1,7 +1,7 @@
 import { DecodeError } from '../adapter';
 import type { Reading } from '../../telemetry/schema';
 import { CODEC_12, CODEC_13, CODEC_14, type GprsCodec, type GprsMessage } from './frame';
-import { toHex } from './hex';
+import { toHex } from '../binary/hex';
 import { ReadingBuilder } from './reading-builder';
 
 const CAMERA = 0x0d;

@@ -1,7 +1,7 @@
 import { DecodeError } from '../adapter';
-import type { ByteReader } from './byte-reader';
+import type { ByteReader } from '../binary/byte-reader';
 import { CODEC_13, CODEC_14, type GprsCodec, type GprsMessage } from './frame';
-import { toHex } from './hex';
+import { toHex } from '../binary/hex';
 
 /**
  * One GPRS message: type, 4-byte size, body. Codec 13 bodies start with a 4-byte time in

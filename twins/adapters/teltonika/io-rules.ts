@@ -1,7 +1,7 @@
 import type { Dtc, Reading } from '../../telemetry/schema';
 import { readBeaconList, readTagList } from './ble';
 import type { AvlRecord, IoElement } from './frame';
-import { toHex } from './hex';
+import { toHex } from '../binary/hex';
 import { bytesOf, signedOf, unsignedOf } from './io-values';
 import type { ReadingBuilder } from './reading-builder';
 

@@ -1,5 +1,5 @@
 import type { IoElement } from './frame';
-import { toHex } from './hex';
+import { toHex } from '../binary/hex';
 
 /** A fixed-width value as an unsigned number; undefined for bytes or an 8-byte value past 2^53. */
 export function unsignedOf(e: IoElement): number | undefined {

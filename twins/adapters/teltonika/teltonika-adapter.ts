@@ -31,9 +31,11 @@ export function createTeltonikaAdapter(options: TeltonikaAdapterOptions = {}): D
     decode(payload, ctx): Telemetry[] {
       const frame = decodeTeltonikaFrame(payload, frameOptions);
       if (frame.kind === 'avl') {
-        return frame.records.map((record) =>
-          telemetry(ctx, record.timestampMs, record.timestampMs, readingOfAvlRecord(record, frame.codec, family)),
-        );
+        // Oldest first: trackers may put the newest record first, and a twin that saw the newer
+        // record first would take the older one for data from before its history and drop it.
+        return frame.records
+          .map((record) => telemetry(ctx, record.timestampMs, record.timestampMs, readingOfAvlRecord(record, frame.codec, family)))
+          .sort((a, b) => a.seq - b.seq);
       }
       return frame.messages.map((message, index) => {
         const time = message.timestampMs ?? ctx.receivedAt;

@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { crc16Ibm } from './crc16';
+import { crc16Ibm } from '../binary/crc16';
+import { deviceVectors, type DeviceVector } from '../vectors/device-vectors';
 
-/** One entry of ../vectors/device-messages.json (see its README). */
-export interface DeviceVector {
-  protocol: string;
-  hex: string;
-  expected: Record<string, unknown> | null;
-  source: string;
-  traccar_assertion?: string;
-  expected_origin?: string;
-}
+export { bytes, type DeviceVector } from '../vectors/device-vectors';
 
-export function teltonikaVectors(): DeviceVector[] {
-  const all = JSON.parse(readFileSync(new URL('../vectors/device-messages.json', import.meta.url), 'utf8')) as DeviceVector[];
-  return all.filter((v) => v.protocol === 'teltonika');
-}
-
-export const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
+export const teltonikaVectors = (): DeviceVector[] => deviceVectors('teltonika');
 
 /** A TCP frame around `data` (codec id … second record count) with the right length and CRC. */
 export function tcpFrameAround(data: Uint8Array): Uint8Array {

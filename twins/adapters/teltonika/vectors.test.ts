@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { telemetrySchema, type Telemetry } from '../../telemetry/schema';
-import { DecodeError } from '../adapter';
+import type { Telemetry } from '../../telemetry/schema';
 import { decodeTeltonikaFrame } from './decode-frame';
 import type { AvlRecord, TeltonikaFrame } from './frame';
-import { toHex } from './hex';
+import { toHex } from '../binary/hex';
+import { decodeOrRefuse } from '../testing/decode-outcome';
+import { traccarLine } from '../vectors/device-vectors';
 import { createTeltonikaAdapter, teltonikaAdapter } from './teltonika-adapter';
 import { bytes, ctx, tcpFrameAround, teltonikaVectors, type DeviceVector } from './test-support';
 
@@ -40,7 +41,7 @@ const vectors = teltonikaVectors();
 const counts = { decoded: 0, rejected: 0 };
 
 function nameOf(v: DeviceVector, index: number): string {
-  const line = /#(L\d+)$/.exec(v.source)?.[1];
+  const line = traccarLine(v);
   if (line) return `Traccar test ${line}`;
   const [repo] = v.source.split('@');
   const note = /\(([^)]*)\)$/.exec(v.source)?.[1];
@@ -50,22 +51,6 @@ function nameOf(v: DeviceVector, index: number): string {
 function adapterFor(v: DeviceVector) {
   const model = /setModelOverride\("([^"]+)"\)/.exec(v.traccar_assertion ?? '')?.[1];
   return model ? createTeltonikaAdapter({ model }) : teltonikaAdapter;
-}
-
-type Outcome = { ok: true; records: Telemetry[] } | { ok: false; error: DecodeError };
-
-function decode(adapter: ReturnType<typeof adapterFor>, payload: Uint8Array): Outcome {
-  try {
-    const records = adapter.decode(payload, ctx);
-    for (const record of records) expect(telemetrySchema.safeParse(record).error).toBeUndefined();
-    return { ok: true, records };
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    const error = err as DecodeError;
-    expect(error.code).toMatch(/^[a-z][a-z0-9_]*$/);
-    expect(error.message.length).toBeGreaterThan(0);
-    return { ok: false, error };
-  }
 }
 
 /** The shape the vector file's `expected.records` uses. */
@@ -111,11 +96,11 @@ function expectUsable(frame: TeltonikaFrame, records: Telemetry[]): void {
 describe('Teltonika device vectors', () => {
   vectors.forEach((v, index) => {
     const name = nameOf(v, index);
-    const line = /#(L\d+)$/.exec(v.source)?.[1] ?? '';
+    const line = traccarLine(v) ?? '';
     it(`${name}: ${v.traccar_assertion ?? 'expected frame'}`, () => {
       const payload = bytes(v.hex);
       const adapter = adapterFor(v);
-      const outcome = decode(adapter, payload);
+      const outcome = decodeOrRefuse(adapter, payload, ctx);
       counts[outcome.ok ? 'decoded' : 'rejected'] += 1;
       const expected = v.expected ?? {};
 
