@@ -42,6 +42,12 @@ export function dtcLabel(dtc: Dtc): string {
   return dtc.system === 'obd2' ? dtc.code : `SPN${dtc.spn}-FMI${dtc.fmi}`;
 }
 
+/** Is the code, as dtcLabel writes it (P0217, SPN100-FMI1), one that makes a twin critical? */
+export function isCriticalDtcLabel(label: string): boolean {
+  const j1939 = /^SPN\d+-FMI(\d+)$/.exec(label);
+  return j1939 ? criticalFmis.has(Number(j1939[1])) : criticalObdCodes.has(label);
+}
+
 export function judgeHealth(inputs: HealthInputs): HealthVerdict {
   const t = healthThresholds;
   const critical: string[] = [];

@@ -31,12 +31,31 @@ describe('device sequence ranges', () => {
     expect(ranges).toEqual([[1, 11]]);
   });
 
-  it('too many open gaps close the oldest, so memory stays bounded and old resends are ignored', () => {
-    const seqs = Array.from({ length: MAX_RANGES + 5 }, (_, i) => i * 10);
+  it('too many open gaps close the narrowest, so memory stays bounded and resends into them are ignored', () => {
+    // Gaps of 9 between every two, one wide gap (a coverage gap) after 100.
+    const seqs = [...Array.from({ length: 11 }, (_, i) => i * 10), ...Array.from({ length: MAX_RANGES + 5 }, (_, i) => 1000 + i * 10)];
     const { ranges } = applyAll(seqs);
     expect(ranges.length).toBe(MAX_RANGES);
-    expect(classifySeq(ranges, 5)).toBe('duplicate');
-    expect(classifySeq(ranges, -1)).toBe('too_old');
+    expect(classifySeq(ranges, 5)).toBe('too_old');
+    expect(classifySeq(ranges, 0)).toBe('too_old');
+    // The wide gap stays open: its stored readings are still applied when they come.
+    expect(classifySeq(ranges, 500)).toBe('late');
+    expect(classifySeq(ranges, 1000 + (MAX_RANGES + 4) * 10)).toBe('duplicate');
+  });
+
+  it('readings keyed by record time (a gap between every two) keep a reading that went missing open', () => {
+    const t = 1_700_000_000_000;
+    const times = Array.from({ length: 60 }, (_, i) => t + i * 1000);
+    const missing = times[20]!;
+    const { ranges, verdicts } = applyAll([...times.filter((x) => x !== missing), missing]);
+    expect(verdicts.at(-1)).toBe('late');
+    expect(classifySeq(addSeq(ranges, missing), missing)).not.toBe('late');
+  });
+
+  it('a reading older than the first one applied is late, not too old: a first burst that arrived reordered is applied', () => {
+    const { ranges, verdicts } = applyAll([5, 6, 3, 4, 3]);
+    expect(verdicts).toEqual(['in_order', 'in_order', 'late', 'late', 'duplicate']);
+    expect(ranges).toEqual([[3, 6]]);
   });
 
   it('timestamps as sequence numbers (Teltonika) work the same', () => {

@@ -66,6 +66,9 @@ export type VehicleEmitted =
   | { type: 'dtc'; deviceId: string; raised: string[]; cleared: string[]; at: number }
   | { type: 'harsh'; kind: keyof HarshCounts; g?: number; at: number; late: boolean };
 
+/** The engine readings the twin keeps as last reported (ignition, odometer and fuel are folded apart). */
+const ENGINE_VALUES = ['rpm', 'coolantC', 'oilPressureKpa', 'batteryV', 'engineHours', 'loadPct', 'throttlePct', 'intakeAirC'] as const satisfies ReadonlyArray<keyof VehicleContext['engine']>;
+
 export const DRIVING_MIN_KPH = 3;
 /** A gap longer than this between readings is not counted as idling or driving (device was silent). */
 export const MAX_ACCOUNTED_GAP_MS = 5 * 60_000;
@@ -135,47 +138,45 @@ function speedFrom(reading: Telemetry): number | undefined {
   return typeof obd === 'number' ? obd : undefined;
 }
 
-export interface FoldResult {
-  context: VehicleContext;
-  emitted: VehicleEmitted[];
-}
-
 /**
- * Folds one accepted reading into the twin. In-order readings newer than the state move it;
- * late ones (a store-and-forward burst) only add what happened then — harsh events — and never
- * move position, odometer, fuel or time accounting backwards or count them twice.
+ * Folds one accepted reading into the twin's data, in place, and returns what it announces.
+ * In place because it runs for every reading a host applies: a new context per reading was most
+ * of the twin's cost (allocation and collection). The data belongs to one twin and is never
+ * shared; what leaves the twin (its actor's context, a view) is a copy.
+ * In-order readings newer than the state move it; late ones (a store-and-forward burst) only add
+ * what happened then — harsh events — and never move position, odometer, fuel or time accounting
+ * backwards or count them twice.
  */
-export function foldReading(prev: VehicleContext, reading: Telemetry, order: ReadingOrder, now: number): FoldResult {
-  const emitted: VehicleEmitted[] = [];
-  const c: VehicleContext = {
-    ...prev,
-    clock: Math.max(prev.clock, now),
-    lastSeenAt: Math.max(prev.lastSeenAt ?? 0, reading.receivedAt),
-    readings: {
-      inOrder: prev.readings.inOrder + (order === 'in_order' ? 1 : 0),
-      late: prev.readings.late + (order === 'late' ? 1 : 0),
-    },
-  };
+export function foldReadingInto(c: VehicleContext, reading: Telemetry, order: ReadingOrder, now: number): VehicleEmitted[] {
+  let emitted = NOTHING;
+  c.clock = Math.max(c.clock, now);
+  c.lastSeenAt = Math.max(c.lastSeenAt ?? 0, reading.receivedAt);
+  if (order === 'in_order') c.readings.inOrder++;
+  else c.readings.late++;
 
-  for (const h of reading.harsh ?? []) {
-    c.harsh = { ...c.harsh, [h.kind]: c.harsh[h.kind] + 1 };
-    emitted.push({ type: 'harsh', kind: h.kind, ...(h.g !== undefined ? { g: h.g } : {}), at: reading.deviceTime, late: order === 'late' });
+  if (reading.harsh) {
+    emitted = [];
+    for (const h of reading.harsh) {
+      c.harsh[h.kind]++;
+      emitted.push({ type: 'harsh', kind: h.kind, ...(h.g !== undefined ? { g: h.g } : {}), at: reading.deviceTime, late: order === 'late' });
+    }
   }
 
-  const isNewest = order === 'in_order' && (prev.stateTime === null || reading.deviceTime >= prev.stateTime);
-  if (!isNewest) return { context: c, emitted };
+  const isNewest = order === 'in_order' && (c.stateTime === null || reading.deviceTime >= c.stateTime);
+  if (!isNewest) return emitted;
 
   // Time accounting uses the motion that held since the previous newest reading.
-  if (prev.stateTime !== null) {
-    const gap = reading.deviceTime - prev.stateTime;
+  if (c.stateTime !== null) {
+    const gap = reading.deviceTime - c.stateTime;
     if (gap > 0 && gap <= MAX_ACCOUNTED_GAP_MS) {
-      const was = motionOf(prev);
+      const was = motionOf(c);
       if (was === 'idle') c.idleMs += gap;
       else if (was === 'driving') c.drivingMs += gap;
     }
   }
   c.stateTime = reading.deviceTime;
 
+  const engineOnBefore = c.engineOn;
   const engineOn = engineOnFrom(reading);
   if (engineOn !== undefined) c.engineOn = engineOn;
   const speed = speedFrom(reading);
@@ -183,51 +184,55 @@ export function foldReading(prev: VehicleContext, reading: Telemetry, order: Rea
 
   if (reading.position) {
     const p = reading.position;
-    const next = { lat: p.lat, lon: p.lon, speedKph: p.speedKph ?? c.speedKph, headingDeg: p.headingDeg ?? prev.position?.headingDeg ?? 0, at: reading.deviceTime };
-    if (prev.position && c.odometerSource === 'gps') {
-      const km = distance([prev.position.lon, prev.position.lat], [p.lon, p.lat], { units: 'kilometers' });
-      const hours = (reading.deviceTime - prev.position.at) / 3_600_000;
-      if (hours > 0 && km / hours <= MAX_PLAUSIBLE_KPH) c.odometerKm = prev.odometerKm + km;
+    const prev = c.position;
+    if (prev && c.odometerSource === 'gps') {
+      const km = distance([prev.lon, prev.lat], [p.lon, p.lat], { units: 'kilometers' });
+      const hours = (reading.deviceTime - prev.at) / 3_600_000;
+      if (hours > 0 && km / hours <= MAX_PLAUSIBLE_KPH) c.odometerKm += km;
     }
-    c.position = next;
+    c.position = { lat: p.lat, lon: p.lon, speedKph: p.speedKph ?? c.speedKph, headingDeg: p.headingDeg ?? prev?.headingDeg ?? 0, at: reading.deviceTime };
   }
 
   const e = reading.engine;
   if (e) {
-    const { ignition: _ignition, odometerKm, fuelLevelPct, ...values } = e;
-    c.engine = { ...prev.engine, ...values };
-    if (odometerKm !== undefined) {
+    for (const key of ENGINE_VALUES) {
+      const value = e[key];
+      if (value !== undefined) c.engine[key] = value;
+    }
+    if (e.odometerKm !== undefined) {
       c.odometerSource = 'obd';
-      c.odometerKm = Math.max(c.odometerKm, odometerKm);
+      c.odometerKm = Math.max(c.odometerKm, e.odometerKm);
     }
-    if (fuelLevelPct !== undefined) {
-      if (prev.fuelLevelPct !== null) {
-        const drop = prev.fuelLevelPct - fuelLevelPct;
-        if (drop > 0) c.fuelUsedPct = prev.fuelUsedPct + drop;
-        else if (-drop >= REFUEL_STEP_PCT) c.refuels = prev.refuels + 1;
+    if (e.fuelLevelPct !== undefined) {
+      if (c.fuelLevelPct !== null) {
+        const drop = c.fuelLevelPct - e.fuelLevelPct;
+        if (drop > 0) c.fuelUsedPct += drop;
+        else if (-drop >= REFUEL_STEP_PCT) c.refuels++;
       }
-      c.fuelLevelPct = fuelLevelPct;
+      c.fuelLevelPct = e.fuelLevelPct;
     }
   }
-  if (reading.tyres) {
-    c.tyresKpa = { ...prev.tyresKpa };
-    for (const tyre of reading.tyres) c.tyresKpa[tyre.position] = tyre.pressureKpa;
-  }
+  if (reading.tyres) for (const tyre of reading.tyres) c.tyresKpa[tyre.position] = tyre.pressureKpa;
   if (reading.cargoTempC) c.cargoTempC = reading.cargoTempC;
   if (reading.doorOpen !== undefined) c.doorOpen = reading.doorOpen;
 
   if (reading.dtcs) {
-    const before = new Set((prev.dtcs[reading.deviceId] ?? []).map(dtcLabel));
+    const before = new Set((c.dtcs[reading.deviceId] ?? []).map(dtcLabel));
     const after = new Set(reading.dtcs.map(dtcLabel));
     const raised = [...after].filter((d) => !before.has(d));
     const cleared = [...before].filter((d) => !after.has(d));
     if (raised.length || cleared.length) {
-      c.dtcs = { ...prev.dtcs, [reading.deviceId]: reading.dtcs };
-      emitted.push({ type: 'dtc', deviceId: reading.deviceId, raised, cleared, at: reading.deviceTime });
+      c.dtcs[reading.deviceId] = reading.dtcs;
+      emitted = [...emitted, { type: 'dtc', deviceId: reading.deviceId, raised, cleared, at: reading.deviceTime }];
     }
   }
 
-  c.health = judgeHealth({
+  // Health is judged on engine, fuel, tyres, cargo and codes: a reading with none of them (most
+  // GPS fixes) that leaves the ignition as it was cannot change it.
+  const healthInputsChanged =
+    e !== undefined || reading.tyres !== undefined || reading.cargoTempC !== undefined || reading.dtcs !== undefined || c.engineOn !== engineOnBefore;
+  if (!healthInputsChanged) return emitted;
+  const health = judgeHealth({
     engineOn: c.engineOn,
     ...c.engine,
     ...(c.fuelLevelPct !== null ? { fuelLevelPct: c.fuelLevelPct } : {}),
@@ -235,5 +240,20 @@ export function foldReading(prev: VehicleContext, reading: Telemetry, order: Rea
     cargoTempC: c.cargoTempC,
     dtcs: Object.values(c.dtcs).flat(),
   });
-  return { context: c, emitted };
+  if (health.level !== c.health.level || health.reasons.join('\n') !== c.health.reasons.join('\n')) c.health = health;
+  return emitted;
 }
+
+/** A copy of the data that shares nothing the fold changes in place: what leaves the twin. */
+export function copyVehicleContext(c: VehicleContext): VehicleContext {
+  return {
+    ...c,
+    engine: { ...c.engine },
+    harsh: { ...c.harsh },
+    dtcs: { ...c.dtcs },
+    tyresKpa: { ...c.tyresKpa },
+    readings: { ...c.readings },
+  };
+}
+
+const NOTHING: VehicleEmitted[] = [];

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../infra/config/env';
 import { intIn } from '../../infra/cli/options';
 import { runUntilSignal } from '../../infra/cli/service';
+import { serveHealth } from '../../infra/health/serve-health';
 import { createLogger } from '../../infra/log/logger';
 import { connectNats, ensureStreams } from '../bus/connect';
 import { partitionOf, subjects } from '../bus/subjects';
@@ -23,7 +24,9 @@ export function register(program: Command): void {
       await runUntilSignal(log, async () => {
         const nc = await connectNats(config.FLEET_NATS_URL, `twin-host-${opts.hostId}`);
         await ensureStreams(nc);
+        const leaseConnection = await connectNats(config.FLEET_NATS_URL, `twin-host-${opts.hostId}-leases`);
         const host = new TwinHost(nc, {
+          leaseConnection,
           hostId: opts.hostId,
           partitions: config.FLEET_PARTITIONS,
           timings: { staleMs: config.FLEET_TWIN_STALE_MS, offlineMs: config.FLEET_TWIN_OFFLINE_MS },
@@ -34,13 +37,20 @@ export function register(program: Command): void {
         const metrics = await serveMetrics(host, opts.metricsPort ?? config.FLEET_METRICS_PORT);
         host.metricsPort = metrics.port;
         log.info({ url: `http://127.0.0.1:${metrics.port}/metrics` }, 'metrics served');
+        const health = serveHealth(nc, {
+          part: 'twin-host',
+          id: opts.hostId,
+          stats: () => ({ partitions: host.partitionStatus().length, twins: host.twinCount, metricsPort: metrics.port, ...host.stats }),
+        });
         const report = setInterval(() => log.info({ twins: host.twinCount, ...host.stats }, 'twin host stats'), 30_000);
         return {
           async stop() {
             clearInterval(report);
+            health.stop();
             await host.stop();
             await metrics.close();
             await nc.drain();
+            await leaseConnection.drain();
           },
         };
       });

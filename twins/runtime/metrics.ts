@@ -34,6 +34,19 @@ export async function serveMetrics(host: TwinHost, port: number, bind = '127.0.0
       for (const p of host.partitionStatus()) this.set({ partition: String(p.partition) }, p.appliedSeq);
     },
   });
+  new Gauge({
+    name: 'fleet_twin_apply_latency_ms',
+    help: 'Device time to twin applied, ms, at quantiles (since the host started)',
+    labelNames: ['quantile'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const q of [0.5, 0.95, 0.99]) {
+        const ms = host.applyLatency.quantile(q);
+        if (ms !== null) this.set({ quantile: String(q) }, ms);
+      }
+    },
+  });
   const counter = (name: string, help: string, read: () => Record<string, number>, label: string) =>
     new Counter({
       name,

@@ -13,6 +13,8 @@ export class OwnedPartition {
   pending = 0;
   messages: ConsumerMessages | null = null;
   queries: Subscription | null = null;
+  /** Twin commands (twin-commands.ts) for the partition's vehicles. */
+  commands: Subscription | null = null;
   closed = false;
 
   constructor(
@@ -24,6 +26,7 @@ export class OwnedPartition {
   async close(): Promise<void> {
     this.closed = true;
     this.queries?.unsubscribe();
+    this.commands?.unsubscribe();
     await this.messages?.close();
     for (const twin of this.twins.values()) twin.stop();
   }

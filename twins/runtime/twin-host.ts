@@ -1,4 +1,5 @@
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { ZodType } from 'zod';
 import { DeliverPolicy, jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import type { Logger } from '../../infra/log/logger';
@@ -10,7 +11,9 @@ import { planLeases } from '../sharding/plan';
 import { SnapshotStore } from '../sharding/snapshot-store';
 import { telemetrySchema } from '../telemetry/schema';
 import { DeadlineWheel } from './deadline-wheel';
+import { LatencyHistogram } from './latency-histogram';
 import { OwnedPartition } from './partition';
+import { twinCommandSchema, type TwinCommandReply } from './twin-commands';
 import { toPublished } from './twin-events';
 import { VehicleTwinActor, type TwinEvent } from './vehicle-twin-actor';
 
@@ -19,6 +22,11 @@ export interface TwinHostOptions {
   partitions: number;
   timings: TwinTimings;
   leaseTtlMs?: number;
+  /**
+   * The connection leases are renewed on. A connection of their own keeps renewals from queueing
+   * behind the telemetry the host is busy with (default: the host's connection).
+   */
+  leaseConnection?: NatsConnection;
   heartbeatMs?: number;
   snapshotEveryMs?: number;
   deltaIntervalMs?: number;
@@ -36,6 +44,9 @@ export interface TwinHostStats {
   partitionsTaken: number;
   partitionsLost: number;
   partitionsHandedOver: number;
+  /** Times applying paused for a late lease renewal, and for how long in all. */
+  renewalPauses: number;
+  renewalPausedMs: number;
 }
 
 export interface PartitionStatus {
@@ -46,6 +57,8 @@ export interface PartitionStatus {
 }
 
 const MAX_DELTA_BATCH = 1000;
+/** Partitions taken over at the same time. */
+const CLAIM_CONCURRENCY = 8;
 const YIELD_EVERY = 200;
 const encoder = new TextEncoder();
 
@@ -60,8 +73,10 @@ const encoder = new TextEncoder();
 export class TwinHost {
   readonly stats: TwinHostStats = {
     applied: 0, late: 0, duplicates: 0, tooOld: 0, invalid: 0, events: 0, eventPublishFailures: 0,
-    partitionsTaken: 0, partitionsLost: 0, partitionsHandedOver: 0,
+    partitionsTaken: 0, partitionsLost: 0, partitionsHandedOver: 0, renewalPauses: 0, renewalPausedMs: 0,
   };
+  /** Device time → applied, for every new reading (the load benchmark reads it from the status). */
+  readonly applyLatency = new LatencyHistogram();
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly wheel = new DeadlineWheel();
   private readonly changed = new Set<string>();
@@ -71,6 +86,7 @@ export class TwinHost {
   private leases!: LeaseTable;
   private snapshots!: SnapshotStore;
   private rebalancing: Promise<void> | null = null;
+  private keepingAlive: Promise<void> | null = null;
   private rebalanceAgain = false;
   private statusSubscription: Subscription | null = null;
   private stopping = false;
@@ -99,11 +115,13 @@ export class TwinHost {
   }
 
   async start(): Promise<void> {
-    this.leases = await LeaseTable.open(this.nc, this.options.hostId, this.ttlMs);
+    this.leases = await LeaseTable.open(this.options.leaseConnection ?? this.nc, this.options.hostId, this.ttlMs);
     this.leases.onReleased = () => void this.rebalance();
     this.snapshots = await SnapshotStore.open(this.nc);
+    await this.leases.heartbeat(Date.now());
     await this.rebalance();
     this.serveStatus();
+    this.timers.push(setInterval(() => void this.keepAlive(), this.options.heartbeatMs ?? 1000));
     this.timers.push(setInterval(() => void this.rebalance(), this.options.heartbeatMs ?? 1000));
     this.timers.push(setInterval(() => this.onSecond(), this.options.deltaIntervalMs ?? 1000));
     this.timers.push(setInterval(() => void this.snapshotAll(), this.options.snapshotEveryMs ?? 30_000));
@@ -131,6 +149,7 @@ export class TwinHost {
       twins: this.twinCount,
       partitions: this.partitionStatus(),
       stats: this.stats,
+      applyLatency: this.applyLatency.toJSON(),
     };
   }
 
@@ -146,7 +165,52 @@ export class TwinHost {
     return this.owned.get(partitionOf(vehicleId, this.options.partitions))?.twins.get(vehicleId);
   }
 
-  /** One heartbeat: renew, drop what was lost, hand over above the fair share, claim below it. */
+  /**
+   * Renews every lease and this host's heartbeat, on a timer of its own: a rebalance taking over
+   * many partitions on a busy machine takes seconds, and must not let the leases already held lapse.
+   */
+  private keepAlive(): Promise<void> {
+    // Partitions paused for a renewal all wait on the one under way.
+    this.keepingAlive ??= this.renewLeases().finally(() => (this.keepingAlive = null));
+    return this.keepingAlive;
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const now = Date.now();
+      const [lost] = await Promise.all([this.leases.renewAll(now), this.leases.heartbeat(now)]);
+      for (const partition of lost) {
+        this.stats.partitionsLost++;
+        this.log.warn({ partition }, 'lease lost to another host; dropping partition');
+        await this.dropPartition(partition);
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'lease renewal failed; retrying next heartbeat');
+    }
+  }
+
+  /**
+   * A renewal is late (a busy machine): applying pauses until the lease is renewed with the fence
+   * margin to spare (true), and gives up only once it has run out or gone to another host (false).
+   */
+  private async awaitRenewal(owned: OwnedPartition): Promise<boolean> {
+    const { partition } = owned;
+    const pausedAt = Date.now();
+    while (!owned.closed && !this.stopping && this.leases.holds(partition, Date.now(), 0)) {
+      await this.keepAlive();
+      if (this.leases.holds(partition, Date.now(), this.fenceMarginMs)) {
+        this.stats.renewalPauses++;
+        this.stats.renewalPausedMs += Date.now() - pausedAt;
+        return true;
+      }
+      // A renewal that failed at once (NATS reconnecting) is not retried in a tight loop.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
+  }
+
+  /** One rebalance: drop what was lost, hand over above the fair share, claim below it. */
   private rebalance(): Promise<void> {
     if (this.stopping) return this.rebalancing ?? Promise.resolve();
     if (this.rebalancing) {
@@ -157,12 +221,6 @@ export class TwinHost {
     this.rebalancing = (async () => {
       try {
         const now = Date.now();
-        await this.leases.heartbeat(now);
-        for (const partition of await this.leases.renewAll(now)) {
-          this.stats.partitionsLost++;
-          this.log.warn({ partition }, 'lease lost to another host; dropping partition');
-          await this.dropPartition(partition);
-        }
         // A lease that ran out without renewal (NATS unreachable) fences the partition too.
         for (const partition of [...this.owned.keys()]) {
           if (!this.leases.holds(partition, Date.now(), 0)) {
@@ -183,18 +241,24 @@ export class TwinHost {
         for (const partition of this.leases.ownedPartitions()) {
           if (!this.owned.has(partition)) await this.leases.release(partition);
         }
-        for (const partition of plan.claim) {
-          if (this.stopping) break;
-          const epoch = await this.leases.claim(partition, Date.now());
-          if (epoch === null) continue;
-          try {
-            await this.takePartition(partition, epoch);
-          } catch (err) {
-            this.log.warn({ err: (err as Error).message, partition }, 'taking the partition failed; giving the lease back');
-            await this.dropPartition(partition);
-            await this.leases.release(partition);
+        // Several at once: a take-over of a dead host's share is mostly waiting on KV and
+        // JetStream round trips (lease, snapshots, consumer), one partition after another it took
+        // half a minute for 32 partitions on a busy machine.
+        const queue = [...plan.claim];
+        const claimNext = async (): Promise<void> => {
+          for (let partition = queue.shift(); partition !== undefined && !this.stopping; partition = queue.shift()) {
+            const epoch = await this.leases.claim(partition, Date.now());
+            if (epoch === null) continue;
+            try {
+              await this.takePartition(partition, epoch);
+            } catch (err) {
+              this.log.warn({ err: (err as Error).message, partition }, 'taking the partition failed; giving the lease back');
+              await this.dropPartition(partition);
+              await this.leases.release(partition);
+            }
           }
-        }
+        };
+        await Promise.all(Array.from({ length: CLAIM_CONCURRENCY }, claimNext));
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'rebalance failed; retrying next heartbeat');
       } finally {
@@ -236,24 +300,24 @@ export class TwinHost {
         msg.respond(encoder.encode(JSON.stringify(body)));
       },
     });
+    owned.commands = this.nc.subscribe(subjects.twinCommandOfPartition(partition), {
+      callback: (err, msg) => {
+        if (!err) void this.onCommand(owned, msg);
+      },
+    });
     const messages = owned.messages;
     void (async () => {
       let sinceYield = 0;
       for await (const m of messages) {
         if (owned.closed) break;
-        // Fencing: never apply under a lease that may already have passed to another host. A
-        // late renewal (a busy machine) pauses this partition until the heartbeat renews it;
-        // only a lease really lost drops it.
-        if (!this.leases.holds(partition, Date.now(), this.fenceMarginMs)) {
-          await this.rebalance();
+        // Fencing: never apply under a lease that may already have passed to another host.
+        if (!this.leases.holds(partition, Date.now(), this.fenceMarginMs) && !(await this.awaitRenewal(owned))) {
           if (owned.closed) break;
-          if (!this.leases.holds(partition, Date.now(), this.fenceMarginMs)) {
-            this.log.warn({ partition }, 'lease could not be renewed in time; dropping partition');
-            this.stats.partitionsLost++;
-            await this.dropPartition(partition);
-            await this.leases.release(partition);
-            break;
-          }
+          this.log.warn({ partition }, 'lease ran out before it could be renewed; dropping partition');
+          this.stats.partitionsLost++;
+          await this.dropPartition(partition);
+          await this.leases.release(partition);
+          break;
         }
         this.onTelemetry(owned, m);
         // Buffered messages arrive as microtasks; without a macrotask turn now and then the
@@ -272,13 +336,7 @@ export class TwinHost {
     const now = Date.now();
     owned.appliedSeq = m.seq;
     owned.pending = m.info.pending;
-    let body: unknown;
-    try {
-      body = m.json();
-    } catch {
-      body = undefined;
-    }
-    const parsed = telemetrySchema.safeParse(body);
+    const parsed = parseBody(m, telemetrySchema);
     if (!parsed.success) {
       this.stats.invalid++;
       this.deadLetter(m, parsed.error.issues[0]?.message ?? 'not canonical telemetry');
@@ -296,11 +354,49 @@ export class TwinHost {
     else if (verdict === 'duplicate') this.stats.duplicates++;
     else this.stats.tooOld++;
     if (verdict === 'in_order' || verdict === 'late') {
+      this.applyLatency.record(now - reading.deviceTime);
       this.changed.add(reading.vehicleId);
       owned.dirty.add(reading.vehicleId);
       this.wheel.schedule(reading.vehicleId, twin.nextDeadline());
     }
     this.publishEvents(events, `t${m.seq}`);
+  }
+
+  /**
+   * A twin command (twin-commands.ts). Its change is not in the TELEMETRY stream, so the twin is
+   * snapshotted before the reply: a command acknowledged survives a take-over.
+   */
+  private async onCommand(owned: OwnedPartition, msg: Msg): Promise<void> {
+    const reply = (body: TwinCommandReply) => msg.respond(encoder.encode(JSON.stringify(body)));
+    const vehicleId = msg.subject.split('.').pop() ?? '';
+    const parsed = parseBody(msg, twinCommandSchema);
+    if (!parsed.success) {
+      reply({ ok: false, error: `invalid twin command: ${parsed.error.issues[0]?.message ?? 'not JSON'}` });
+      return;
+    }
+    if (owned.closed || !this.leases.holds(owned.partition, Date.now(), this.fenceMarginMs)) {
+      reply({ ok: false, error: `partition ${owned.partition} is moving; retry` });
+      return;
+    }
+    let twin = owned.twins.get(vehicleId);
+    if (!twin) {
+      twin = VehicleTwinActor.create(vehicleId, this.options.timings);
+      owned.twins.set(vehicleId, twin);
+    }
+    const now = Date.now();
+    const command = parsed.data;
+    const events = twin.setMaintenance(command.state, command.workOrderId, now);
+    this.changed.add(vehicleId);
+    owned.dirty.add(vehicleId);
+    this.publishEvents(events, `c${now}`);
+    try {
+      await this.snapshot(owned);
+    } catch (err) {
+      reply({ ok: false, error: `twin changed but not saved (${(err as Error).message}); retry` });
+      return;
+    }
+    const { maintenance } = twin.view().context;
+    reply({ ok: true, hostId: this.options.hostId, vehicleId, maintenance: maintenance ?? { state: 'none', workOrderId: null, since: null } });
   }
 
   /** Writes the twins changed since the last save, then the marker; only while the lease is ours. */
@@ -332,6 +428,7 @@ export class TwinHost {
     owned.closed = true;
     await owned.messages?.close();
     owned.queries?.unsubscribe();
+    owned.commands?.unsubscribe();
     try {
       await this.snapshot(owned);
     } catch (err) {
@@ -432,4 +529,15 @@ export class TwinHost {
     await this.leases.leave();
     await Promise.allSettled([...this.inflight]);
   }
+}
+
+/** A message's JSON body checked against a schema; a body that is not JSON fails the check like one that does not fit. */
+function parseBody<T>(message: { json<U>(): U }, schema: ZodType<T>) {
+  let body: unknown;
+  try {
+    body = message.json();
+  } catch {
+    body = undefined;
+  }
+  return schema.safeParse(body);
 }

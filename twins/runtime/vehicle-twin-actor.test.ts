@@ -108,4 +108,27 @@ describe('vehicle twin', () => {
     expect(copy.apply(gps(7, T0 + 1000, 43.73, 7.42, 50), T0 + 2000).verdict).toBe('duplicate');
     expect(copy.apply(gps(8, T0 + 2000, 43.73, 7.421, 50), T0 + 2000).verdict).toBe('in_order');
   });
+
+  it('a snapshot taken between state changes holds every reading applied, though the actor heard of few of them', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    // Driving all along: after the first fixes no state moves, so the actors are not sent these readings.
+    for (let i = 1; i <= 20; i++) twin.apply(gps(i, T0 + i * 1000, 43.73, 7.42 + i * 0.0002, 50), T0 + i * 1000);
+    const copy = VehicleTwinActor.restore(JSON.parse(JSON.stringify(twin.persist())), timings);
+    const [live, restored] = [twin.view(), copy.view()];
+    expect(restored.context.readings).toEqual({ inOrder: 20, late: 0 });
+    expect(restored.context.odometerKm).toBe(live.context.odometerKm);
+    expect(restored.context.position).toEqual(live.context.position);
+    expect(restored.devices).toEqual(live.devices);
+  });
+
+  it('a view is a copy: readings applied after it leave it as it was', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);
+    const before = twin.view();
+    twin.apply(obd(2, T0 + 1000, { ignition: true, rpm: 2400, coolantC: 90 }, { harsh: [{ kind: 'braking', g: 0.5 }] }), T0 + 1000);
+    expect(before.context.engine).toEqual({ rpm: 800 });
+    expect(before.context.harsh.braking).toBe(0);
+    expect(before.context.readings.inOrder).toBe(1);
+    expect(before.devices[0]!.counts.inOrder).toBe(1);
+  });
 });

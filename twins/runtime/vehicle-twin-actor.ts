@@ -1,12 +1,22 @@
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { Telemetry } from '../telemetry/schema';
-import { deviceTwinMachine, lastSeq, type DeviceEmitted } from '../machines/device-twin';
+import { deviceTwinMachine, type DeviceEmitted } from '../machines/device-twin';
+import { copyDeviceContext, foldDeviceReadingInto, lastSeq, type DeviceContext } from '../machines/device-state';
 import type { SeqVerdict } from '../machines/seq-ranges';
-import { vehicleTwinMachine } from '../machines/vehicle-twin';
-import { connectivityOf, motionOf, nextDeadline, type TwinTimings, type VehicleEmitted } from '../machines/vehicle-state';
+import { vehicleTwinMachine, type MaintenanceEmitted, type MaintenanceState, type VehicleTwinContext } from '../machines/vehicle-twin';
+import {
+  connectivityOf,
+  copyVehicleContext,
+  foldReadingInto,
+  motionOf,
+  nextDeadline,
+  type TwinTimings,
+  type VehicleContext,
+  type VehicleEmitted,
+} from '../machines/vehicle-state';
 import type { VehicleSummary } from '../projection/fleet-view';
 
-export type TwinEvent = (VehicleEmitted | DeviceEmitted) & { vehicleId: string };
+export type TwinEvent = (VehicleEmitted | MaintenanceEmitted | DeviceEmitted) & { vehicleId: string };
 
 type VehicleActor = Actor<typeof vehicleTwinMachine>;
 type DeviceActor = Actor<typeof deviceTwinMachine>;
@@ -17,16 +27,33 @@ export interface PersistedTwin {
   devices: Record<string, unknown>;
 }
 
+/** A device's actor and its data, folded ahead of what the actor was last told. */
+interface DeviceTwin {
+  actor: DeviceActor;
+  data: DeviceContext;
+  /** The data moved since the actor was last sent a copy. */
+  ahead: boolean;
+}
+
+const NO_EVENTS: never[] = [];
+
 /**
  * A vehicle's twin as it lives in a host: one XState actor for the vehicle and one per device.
- * Every reading goes to its device actor first, which decides (by sequence number) whether it
- * is new; only new readings reach the vehicle actor. Events the actors emit are collected and
- * returned to the caller, who publishes them.
+ * Every reading is folded into its device's data first, which decides (by sequence number)
+ * whether it is new; only new readings are folded into the vehicle's data. The folds are pure of
+ * I/O and run here at the edge, in place on data this object alone holds; an actor is sent a copy
+ * of the data only when it moves one of its states or brings something to announce, and before
+ * it is persisted. Most readings change no state, so they cost no XState macrostep and no new
+ * context: that is what lets one core keep up with a fleet. Events the actors emit are collected
+ * and returned to the caller, who publishes them.
  */
 export class VehicleTwinActor {
   readonly vehicleId: string;
   private readonly vehicle: VehicleActor;
-  private readonly devices = new Map<string, DeviceActor>();
+  /** The vehicle's data, folded ahead of the actor's context while `ahead`. */
+  private readonly data: VehicleContext;
+  private ahead = false;
+  private readonly devices = new Map<string, DeviceTwin>();
   private outbox: TwinEvent[] = [];
 
   private constructor(
@@ -41,6 +68,8 @@ export class VehicleTwinActor {
     });
     this.vehicle.on('*', (e) => this.outbox.push({ ...e, vehicleId }));
     this.vehicle.start();
+    const { maintenance: _maintenance, ...data } = this.vehicle.getSnapshot().context;
+    this.data = copyVehicleContext(data);
     for (const [deviceId, snapshot] of Object.entries(persisted?.devices ?? {})) {
       this.startDevice(deviceId, undefined, snapshot as SnapshotFrom<typeof deviceTwinMachine>);
     }
@@ -54,7 +83,7 @@ export class VehicleTwinActor {
     return new VehicleTwinActor(persisted.vehicleId, timings, persisted);
   }
 
-  private startDevice(deviceId: string, first?: Telemetry, snapshot?: SnapshotFrom<typeof deviceTwinMachine>): DeviceActor {
+  private startDevice(deviceId: string, first?: Telemetry, snapshot?: SnapshotFrom<typeof deviceTwinMachine>): DeviceTwin {
     const actor = createActor(deviceTwinMachine, {
       input: {
         deviceId,
@@ -67,29 +96,82 @@ export class VehicleTwinActor {
     });
     actor.on('*', (e) => this.outbox.push({ ...e, vehicleId: this.vehicleId }));
     actor.start();
-    this.devices.set(deviceId, actor);
-    return actor;
+    const device = { actor, data: copyDeviceContext(actor.getSnapshot().context), ahead: false };
+    this.devices.set(deviceId, device);
+    return device;
   }
 
   /** Applies one reading; returns what the device twin made of it and the events it caused. */
   apply(reading: Telemetry, now: number): { verdict: SeqVerdict; events: TwinEvent[] } {
     const device = this.devices.get(reading.deviceId) ?? this.startDevice(reading.deviceId, reading);
-    device.send({ type: 'telemetry', reading, now });
-    const verdict = device.getSnapshot().context.lastVerdict ?? 'duplicate';
-    if (verdict === 'in_order' || verdict === 'late') {
-      this.vehicle.send({ type: 'reading', reading, order: verdict, now });
-    }
+    const { verdict, emitted } = foldDeviceReadingInto(device.data, reading, now);
+    this.deviceMoved(device, emitted);
+    if (verdict === 'in_order' || verdict === 'late') this.vehicleMoved(foldReadingInto(this.data, reading, verdict, now));
     return { verdict, events: this.drain() };
+  }
+
+  /** A work order moved the vehicle's maintenance state (a twin command); returns the events it caused. */
+  setMaintenance(state: MaintenanceState, workOrderId: string | null, now: number): TwinEvent[] {
+    this.data.clock = Math.max(this.data.clock, now);
+    this.syncVehicle(NO_EVENTS);
+    this.vehicle.send({ type: 'maintenance', state, workOrderId, now });
+    return this.drain();
   }
 
   /** Tells the twin the time, so silence turns into stale and offline. */
   tick(now: number): TwinEvent[] {
-    this.vehicle.send({ type: 'tick', now });
-    for (const device of this.devices.values()) device.send({ type: 'tick', now });
+    if (now > this.data.clock) {
+      this.data.clock = now;
+      this.vehicleMoved(NO_EVENTS);
+    }
+    for (const device of this.devices.values()) {
+      if (now <= device.data.clock) continue;
+      device.data.clock = now;
+      this.deviceMoved(device, NO_EVENTS);
+    }
     return this.drain();
   }
 
+  /** The device's data moved; its actor hears of it if that moves connectivity or announces something. */
+  private deviceMoved(device: DeviceTwin, emitted: DeviceEmitted[]): void {
+    device.ahead = true;
+    if (emitted.length > 0 || connectivityOf(device.data) !== device.actor.getSnapshot().value) this.syncDevice(device, emitted);
+  }
+
+  private syncDevice(device: DeviceTwin, emitted: DeviceEmitted[]): void {
+    device.actor.send({ type: 'sync', context: copyDeviceContext(device.data), emitted });
+    device.ahead = false;
+  }
+
+  /** The vehicle's data moved; its actor hears of it if that moves a region or announces something. */
+  private vehicleMoved(emitted: VehicleEmitted[]): void {
+    this.ahead = true;
+    const data = this.data;
+    const regions = this.vehicle.getSnapshot().value as VehicleStates;
+    if (
+      emitted.length > 0 ||
+      motionOf(data) !== regions.motion ||
+      connectivityOf(data) !== regions.connectivity ||
+      data.health.level !== regions.health
+    ) {
+      this.syncVehicle(emitted);
+    }
+  }
+
+  private syncVehicle(emitted: VehicleEmitted[]): void {
+    if (!this.ahead && emitted.length === 0) return;
+    this.vehicle.send({ type: 'sync', context: copyVehicleContext(this.data), emitted });
+    this.ahead = false;
+  }
+
+  /** Brings every actor up to its data, so a persisted snapshot holds all that was applied. */
+  private syncAll(): void {
+    this.syncVehicle(NO_EVENTS);
+    for (const device of this.devices.values()) if (device.ahead) this.syncDevice(device, NO_EVENTS);
+  }
+
   private drain(): TwinEvent[] {
+    if (this.outbox.length === 0) return NO_EVENTS;
     const events = this.outbox;
     this.outbox = [];
     return events;
@@ -97,16 +179,16 @@ export class VehicleTwinActor {
 
   /** When silence alone would next change a state of the vehicle or a device; null when none. */
   nextDeadline(): number | null {
-    let soonest = nextDeadline(this.vehicle.getSnapshot().context);
+    let soonest = nextDeadline(this.data);
     for (const device of this.devices.values()) {
-      const at = nextDeadline(device.getSnapshot().context);
+      const at = nextDeadline(device.data);
       if (at !== null && (soonest === null || at < soonest)) soonest = at;
     }
     return soonest;
   }
 
   summary(): VehicleSummary {
-    const c = this.vehicle.getSnapshot().context;
+    const c = this.data;
     return {
       id: this.vehicleId,
       lat: c.position?.lat ?? 0,
@@ -122,16 +204,15 @@ export class VehicleTwinActor {
   }
 
   /** The twin as JSON for queries: machine states, context and every device. */
-  view() {
+  view(): { vehicleId: string; state: VehicleStates; context: VehicleTwinContext; devices: DeviceView[] } {
     const snapshot = this.vehicle.getSnapshot();
     return {
       vehicleId: this.vehicleId,
-      state: snapshot.value,
-      context: snapshot.context,
-      devices: [...this.devices.values()].map((d) => {
-        const s = d.getSnapshot();
-        const { seqs: _seqs, timings: _timings, ...context } = s.context;
-        return { ...context, connectivity: s.value, lastSeq: lastSeq(s.context) ?? null };
+      state: snapshot.value as VehicleStates,
+      context: { ...copyVehicleContext(this.data), maintenance: snapshot.context.maintenance ?? { state: 'none', workOrderId: null, since: null } },
+      devices: [...this.devices.values()].map(({ data }) => {
+        const { seqs: _seqs, timings: _timings, ...context } = copyDeviceContext(data);
+        return { ...context, connectivity: connectivityOf(data), lastSeq: lastSeq(data) ?? null };
       }),
     };
   }
@@ -139,18 +220,22 @@ export class VehicleTwinActor {
   /** Per-device highest applied sequence number, for exactly-once checks. */
   deviceSeqs(): Record<string, number | null> {
     const out: Record<string, number | null> = {};
-    for (const [id, d] of this.devices) out[id] = lastSeq(d.getSnapshot().context) ?? null;
+    for (const [id, d] of this.devices) out[id] = lastSeq(d.data) ?? null;
     return out;
   }
 
   persist(): PersistedTwin {
+    this.syncAll();
     const devices: Record<string, unknown> = {};
-    for (const [id, d] of this.devices) devices[id] = d.getPersistedSnapshot();
+    for (const [id, d] of this.devices) devices[id] = d.actor.getPersistedSnapshot();
     return { vehicleId: this.vehicleId, vehicle: this.vehicle.getPersistedSnapshot(), devices };
   }
 
   stop(): void {
     this.vehicle.stop();
-    for (const d of this.devices.values()) d.stop();
+    for (const d of this.devices.values()) d.actor.stop();
   }
 }
+
+type VehicleStates = { motion: string; connectivity: string; health: string; maintenance: string };
+type DeviceView = Omit<DeviceContext, 'seqs' | 'timings'> & { connectivity: string; lastSeq: number | null };

@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { LeaseView } from './plan';
 
@@ -26,6 +27,7 @@ export class LeaseTable {
   private readonly held = new Map<number, Held>();
   private readonly hosts = new Map<string, number>();
   private stopWatching: Array<() => void> = [];
+  private renewing: Promise<number[]> | null = null;
   /** Called when a lease is given back, so waiting hosts can claim it without a heartbeat's delay. */
   onReleased: () => void = () => {};
 
@@ -37,7 +39,9 @@ export class LeaseTable {
   ) {}
 
   static async open(nc: NatsConnection, hostId: string, ttlMs: number): Promise<LeaseTable> {
-    const kvm = new Kvm(nc);
+    // A renewal whose reply is late is retried well before the lease runs out (ownWrite below
+    // recognises the first one if it landed after all).
+    const kvm = new Kvm(jetstream(nc, { timeout: Math.max(500, Math.floor(ttlMs / 3)) }));
     const leases = await kvm.create(LEASE_BUCKET, { history: 1 });
     // Host heartbeats expire with the bucket's max age, so a killed host drops out by itself.
     const members = await kvm.create(HOST_BUCKET, { history: 1, ttl: ttlMs * 3 });
@@ -87,6 +91,11 @@ export class LeaseTable {
     return [...this.held.keys()].sort((a, b) => a - b);
   }
 
+  /** When our lease on the partition runs out, or null if we hold none. */
+  expiresAt(partition: number): number | null {
+    return this.held.get(partition)?.expiresAt ?? null;
+  }
+
   /** True while our lease on the partition is valid with `marginMs` to spare: the fence for applying. */
   holds(partition: number, now: number, marginMs: number): boolean {
     const held = this.held.get(partition);
@@ -113,18 +122,33 @@ export class LeaseTable {
     }
   }
 
-  /** Extends every held lease; returns the partitions whose lease was lost (someone else wrote it). */
-  async renewAll(now: number): Promise<number[]> {
+  /**
+   * Extends every held lease; resolves to the partitions whose lease was lost (someone else wrote
+   * it). One renewal runs at a time: a caller arriving during one shares it.
+   */
+  renewAll(now: number): Promise<number[]> {
+    this.renewing ??= this.renewHeld(now).finally(() => (this.renewing = null));
+    return this.renewing;
+  }
+
+  private async renewHeld(now: number): Promise<number[]> {
     const lost: number[] = [];
     await Promise.all(
       [...this.held.entries()].map(async ([partition, held]) => {
         const value = encoder.encode(JSON.stringify({ hostId: this.hostId, expiresAt: now + this.ttlMs } satisfies LeaseView));
         try {
           const revision = await this.leases.update(leaseKey(partition), value, held.revision);
-          this.held.set(partition, { revision, expiresAt: now + this.ttlMs });
+          // Released or dropped meanwhile: the new revision is not ours to keep.
+          if (this.held.get(partition) === held) this.held.set(partition, { revision, expiresAt: now + this.ttlMs });
         } catch (err) {
-          // A timeout leaves the lease ours until it expires; a revision mismatch means it is gone.
-          if (/wrong last sequence|revision/i.test((err as Error).message)) {
+          // A timeout leaves the lease ours until it expires; a revision mismatch means it is gone,
+          // unless the write that moved the revision was our own earlier renewal whose reply timed out.
+          if (!/wrong last sequence|revision/i.test((err as Error).message) || this.held.get(partition) !== held) return;
+          const landed = await this.ownWrite(partition).catch(() => null);
+          if (this.held.get(partition) !== held) return;
+          if (landed) {
+            this.held.set(partition, landed);
+          } else {
             this.held.delete(partition);
             lost.push(partition);
           }
@@ -134,8 +158,21 @@ export class LeaseTable {
     return lost;
   }
 
+  /**
+   * The lease as it stands if this host wrote it last. Only this host writes its own id, so a
+   * current entry naming it is a renewal of ours that landed though its reply never came.
+   */
+  private async ownWrite(partition: number): Promise<Held | null> {
+    const current = await this.leases.get(leaseKey(partition));
+    if (!current || current.operation !== 'PUT') return null;
+    const lease = current.json<LeaseView>();
+    return lease.hostId === this.hostId ? { revision: current.revision, expiresAt: lease.expiresAt } : null;
+  }
+
   /** Gives a partition back at once (after its snapshot is written) so another host can claim it. */
   async release(partition: number): Promise<void> {
+    // A renewal in flight would move the revision under the delete below.
+    await this.renewing;
     const held = this.held.get(partition);
     this.held.delete(partition);
     if (!held) return;

@@ -28,6 +28,18 @@ describe('partition plan', () => {
     expect(plan.claim.sort()).toEqual([2, 3]);
   });
 
+  it('an expired lease is claimed at once even while its dead host still looks live (no wait for the shares)', () => {
+    const held = new Map([...leases({ 0: 'a', 1: 'a' }), ...leases({ 2: 'dead', 3: 'dead' }, now - 1)]);
+    const plan = planLeases({ me: 'a', partitions: 4, liveHosts: ['a', 'dead'], leases: held, now });
+    expect(plan.target).toBe(2);
+    expect(plan.claim.sort()).toEqual([2, 3]);
+  });
+
+  it('partitions never claimed are shared by fair share, not grabbed by the first host', () => {
+    const plan = planLeases({ me: 'a', partitions: 8, liveHosts: ['a', 'b'], leases: new Map(), now });
+    expect(plan.claim.length).toBe(4);
+  });
+
   it('a host joining makes the others release down to their share', () => {
     const held = leases(Object.fromEntries(Array.from({ length: 8 }, (_, p) => [p, p < 4 ? 'a' : 'b'])));
     const plan = planLeases({ me: 'a', partitions: 8, liveHosts: ['a', 'b', 'c'], leases: held, now });

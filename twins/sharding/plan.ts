@@ -41,12 +41,18 @@ export function planLeases(input: PlanInput): Plan {
     if (lease?.hostId === me && lease.expiresAt > now) mine.push(p);
     else if (!lease || lease.expiresAt <= now) free.push(p);
   }
+  // Start at a host-specific offset so hosts racing for free partitions rarely collide.
+  const offset = hashOf(me) % Math.max(1, free.length);
+  const ordered = [...free.slice(offset), ...free.slice(0, offset)];
+  // A lease that ran out without being given back belongs to a host that died: its partition
+  // is claimed at once whatever the shares say (the dead host may still look live for a
+  // heartbeat or two), and the shares are evened out by hand-over afterwards.
+  const orphaned = ordered.filter((p) => leases.has(p));
   if (mine.length < target) {
-    // Start at a host-specific offset so hosts racing for free partitions rarely collide.
-    const offset = hashOf(me) % Math.max(1, free.length);
-    const ordered = [...free.slice(offset), ...free.slice(0, offset)];
-    return { target, claim: ordered.slice(0, target - mine.length), release: [] };
+    const claim = new Set([...ordered.slice(0, target - mine.length), ...orphaned]);
+    return { target, claim: [...claim], release: [] };
   }
+  if (orphaned.length > 0) return { target, claim: orphaned, release: [] };
   if (mine.length > target) {
     // Only give partitions away when someone is short of its share, so a lone survivor keeps all.
     const owners = new Map<string, number>();
