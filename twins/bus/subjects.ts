@@ -5,6 +5,9 @@
 export const STREAM_TELEMETRY = 'TELEMETRY';
 export const STREAM_EVENTS = 'EVENTS';
 export const STREAM_DEAD_LETTER = 'DEADLETTER';
+export const STREAM_COMMANDS = 'COMMANDS';
+/** JetStream object store of firmware artifacts, one object per manifest id. */
+export const OBJECT_STORE_FIRMWARE = 'FIRMWARE';
 
 /** FNV-1a, 32 bit: cheap, stable across processes and languages. */
 export function fnv1a(text: string): number {
@@ -31,9 +34,15 @@ export const subjects = {
   /** Request-reply: the owner of the partition answers with the twin as JSON. */
   twinQuery: (partition: number, vehicleId: string) => `twin.get.${partition}.${vehicleId}`,
   twinQueryOfPartition: (partition: number) => `twin.get.${partition}.*`,
+  /** Request-reply: the owner of the partition applies a command to the twin (twins/runtime/twin-commands.ts). */
+  twinCommand: (partition: number, vehicleId: string) => `twin.cmd.${partition}.${vehicleId}`,
+  twinCommandOfPartition: (partition: number) => `twin.cmd.${partition}.*`,
   /** Core NATS: batched position/state deltas of all twins a host owns, for the fleet projection. */
   fleetDeltas: (hostId: string) => `fleet.deltas.${hostId}`,
   fleetDeltasAll: 'fleet.deltas.*',
+  /** Commands to a vehicle's devices (JetStream COMMANDS), bridged to MQTT by twins/commands. */
+  command: (vehicleId: string) => `cmd.${vehicleId}`,
+  commandsAll: 'cmd.>',
   /** Request-many: every twin host answers with its partitions, twins and lag. */
   twinHostStatus: 'fleet.twins.status',
 } as const;

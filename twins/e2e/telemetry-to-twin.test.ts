@@ -1,23 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import distance from '@turf/distance';
 import { adapters } from '../adapters/registry';
 import { deadLetterHeaders } from '../bus/subjects';
-import { PipelineHarness, waitFor } from './harness';
+import { type DeadLetterCase, expectDeadLettered, pipelineForFile, waitFor } from './harness';
 
-const run = randomBytes(3).toString('hex').toUpperCase();
-const harness = new PipelineHarness();
+const { harness, run } = pipelineForFile('e2e');
 
 function reading(seq: number, ts: number, fields: Record<string, unknown>, kind = 'gps') {
   return JSON.stringify({ v: 1, seq, ts, kind, ...fields });
 }
-
-beforeAll(async () => {
-  await harness.start({ group: `e2e${run}` });
-});
-afterAll(async () => {
-  await harness.stop();
-});
 
 describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
   it('telemetry from a few devices is visible in their twins within a second', async () => {
@@ -34,7 +25,7 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
     }, 1000);
     expect(Date.now() - sentAt).toBeLessThan(1000);
     twins.forEach((twin, i) => {
-      expect(twin.state).toEqual({ motion: 'driving', connectivity: 'online', health: 'ok' });
+      expect(twin.state).toEqual({ motion: 'driving', connectivity: 'online', health: 'ok', maintenance: 'none' });
       expect(twin.context.position).toMatchObject({ lat: 43.73 + i / 1000, lon: 7.42, speedKph: 42, headingDeg: 180 });
       expect(twin.context.odometerKm).toBe(1000 + i);
       expect(twin.devices.map((d: { deviceId: string }) => d.deviceId).sort()).toEqual([`${vehicles[i]}-gps`, `${vehicles[i]}-obd`]);
@@ -43,7 +34,7 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
 
   it('malformed messages land in the dead-letter stream with their reason and raw bytes', async () => {
     const v = `E${run}BAD`;
-    const bad: Array<[string, string | Uint8Array, string]> = [
+    const bad: DeadLetterCase[] = [
       [`fleet/${v}/${v}-gps/json`, '{"v":1,"seq":1', 'bad_json'],
       [`fleet/${v}/${v}-gps/json`, reading(1, Date.now(), { position: { lat: 123, lon: 7 } }), 'bad_fields'],
       [`fleet/${v}/${v}-gps/json`, reading(1, Date.now(), { colour: 'red' }), 'bad_fields'],
@@ -52,16 +43,7 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
       [`fleet/${v}/bad.device/json`, reading(1, Date.now(), {}), 'bad_topic'],
       [`fleet/${v}/${v}-gps/json`, new Uint8Array([0xff, 0xfe, 0x00, 0x80]), 'not_utf8'],
     ];
-    await harness.markDeadLetters();
-    for (const [topic, payload] of bad) await harness.send(topic, payload);
-    const letters = await harness.deadLetters(bad.length);
-    expect(letters.map((m) => m.headers?.get(deadLetterHeaders.reason))).toEqual(bad.map(([, , reason]) => reason));
-    letters.forEach((m, i) => {
-      const [topic, payload] = bad[i]!;
-      expect(m.headers?.get(deadLetterHeaders.topic)).toBe(topic);
-      expect(m.headers?.get(deadLetterHeaders.detail)).not.toBe('');
-      expect(Buffer.from(m.data)).toEqual(Buffer.from(typeof payload === 'string' ? Buffer.from(payload) : payload));
-    });
+    await expectDeadLettered(harness, bad);
     expect(await harness.twin(v)).toBeUndefined();
   });
 
@@ -71,10 +53,7 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
     const first = reading(1, t0, { position: { lat: 43.7300, lon: 7.42, speedKph: 30 } });
     const second = reading(2, t0 + 10_000, { position: { lat: 43.7310, lon: 7.42, speedKph: 30 } });
     for (const payload of [first, second, second, second, first]) await harness.send(`fleet/${v}/${v}-gps/json`, payload);
-    const twin = await waitFor(async () => {
-      const t = await harness.twin(v);
-      return t?.devices[0]?.lastSeq === 2 ? t : undefined;
-    }, 2000);
+    const twin = await harness.twinWhen(v, (t) => t.devices[0]?.lastSeq === 2, 2000);
     const km = distance([7.42, 43.73], [7.42, 43.731], { units: 'kilometers' });
     expect(twin.context.readings).toEqual({ inOrder: 2, late: 0 });
     expect(twin.context.odometerKm).toBeCloseTo(km, 9);
@@ -86,15 +65,9 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
     const topic = `fleet/${v}/${v}-gps/json`;
     await harness.send(topic, reading(1, t0, { position: { lat: 43.7300, lon: 7.42, speedKph: 30 } }));
     await harness.send(topic, reading(3, t0 + 20_000, { position: { lat: 43.7320, lon: 7.42, speedKph: 30 } }));
-    const before = await waitFor(async () => {
-      const t = await harness.twin(v);
-      return t?.devices[0]?.lastSeq === 3 ? t : undefined;
-    }, 2000);
+    const before = await harness.twinWhen(v, (t) => t.devices[0]?.lastSeq === 3, 2000);
     await harness.send(topic, reading(2, t0 + 10_000, { position: { lat: 43.7310, lon: 7.42, speedKph: 30 }, harsh: [{ kind: 'braking', g: 0.6 }] }));
-    const after = await waitFor(async () => {
-      const t = await harness.twin(v);
-      return t?.context.readings.late === 1 ? t : undefined;
-    }, 2000);
+    const after = await harness.twinWhen(v, (t) => t.context.readings.late === 1, 2000);
     expect(after.context.position).toEqual(before.context.position);
     expect(after.context.odometerKm).toBe(before.context.odometerKm);
     expect(after.context.harsh.braking).toBe(1);

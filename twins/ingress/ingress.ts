@@ -36,6 +36,9 @@ export class Ingress {
   private readonly clients: MqttClient[] = [];
   private readonly publisher: TelemetryPublisher;
   private stopping = false;
+  private filter = '';
+  private inFlight = 0;
+  private lastMessageAt = 0;
 
   constructor(
     nc: NatsConnection,
@@ -49,6 +52,7 @@ export class Ingress {
     const instance = this.options.instanceId ?? hostname();
     const group = this.options.group ?? 'ingress';
     const filter = `$share/${group}/${TOPIC_PREFIX}/#`;
+    this.filter = filter;
     for (let i = 0; i < this.options.connections; i++) {
       const client = await mqtt.connectAsync(this.options.mqttUrl, {
         clientId: `fleet-ingress-${instance}-${i}`.slice(0, 64),
@@ -60,7 +64,12 @@ export class Ingress {
       });
       client.handleMessage = (packet, done) => {
         const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
-        this.handle(packet.topic, payload).then(() => done(), (err: unknown) => done(err as Error));
+        this.inFlight++;
+        this.lastMessageAt = Date.now();
+        this.handle(packet.topic, payload).then(
+          () => done(),
+          (err: unknown) => done(err as Error),
+        ).finally(() => this.inFlight--);
       };
       client.on('error', (err) => this.log.warn({ err: err.message, connection: i }, 'mqtt connection error'));
       client.on('reconnect', () => this.log.info({ connection: i }, 'mqtt reconnecting'));
@@ -102,7 +111,19 @@ export class Ingress {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Leaves the shared subscription before disconnecting. Mosquitto keeps routing a share of the
+   * traffic to a persistent session that still holds the subscription even while it is offline,
+   * so a replica that only disconnected would strand its share until it came back. After the
+   * unsubscribe the broker still sends what it had queued for this session: wait for that.
+   */
+  async stop({ quietMs = 500, maxWaitMs = 15_000 } = {}): Promise<void> {
+    await Promise.all(this.clients.map((c) => (c.connected ? c.unsubscribeAsync(this.filter).catch(() => undefined) : undefined)));
+    const deadline = Date.now() + maxWaitMs;
+    this.lastMessageAt = Math.max(this.lastMessageAt, Date.now());
+    while (Date.now() < deadline && (this.inFlight > 0 || Date.now() - this.lastMessageAt < quietMs)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     this.stopping = true;
     await Promise.all(this.clients.map((c) => c.endAsync()));
   }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfig } from '../../infra/config/env';
@@ -5,13 +6,11 @@ import { intIn } from '../../infra/cli/options';
 import { runUntilSignal } from '../../infra/cli/service';
 import { migrate, MigrationError } from '../../infra/db/migrate';
 import { DatabaseUnreachableError, openDatabase } from '../../infra/db/pool';
+import { serveHealth } from '../../infra/health/serve-health';
 import { createLogger } from '../../infra/log/logger';
 import { connectNats, ensureStreams } from '../bus/connect';
+import { NatsUnreachableError } from '../../workflows/errors';
 import { Recorder } from './recorder';
-
-class NatsUnreachableError extends Error {
-  override name = 'NatsUnreachableError';
-}
 
 export function register(program: Command): void {
   program
@@ -22,21 +21,24 @@ export function register(program: Command): void {
     .action(async (opts: { batch: number; ackWait: number }) => {
       const config = loadConfig();
       const log = createLogger('recorder');
+      const id = `${hostname()}-${process.pid}`;
       try {
         await runUntilSignal(log, async () => {
           const pool = await openDatabase(config.FLEET_DATABASE_URL, { log });
           let nc: NatsConnection | undefined;
           try {
             await migrate(pool, { log });
-            nc = await connectOrExplain(config.FLEET_NATS_URL);
+            nc = await connectOrExplain(config.FLEET_NATS_URL, `recorder-${id}`);
             await ensureStreams(nc);
             const recorder = await Recorder.create(nc, pool, { batchSize: opts.batch, ackWaitMs: opts.ackWait * 1000 }, log);
             await recorder.start();
+            const health = serveHealth(nc, { part: 'recorder', id, stats: () => recorder.stats });
             const report = setInterval(() => log.info(recorder.stats, 'recorder stats'), 30_000);
             const connection = nc;
             return {
               async stop() {
                 clearInterval(report);
+                health.stop();
                 await recorder.stop();
                 await connection.drain();
                 await pool.end();
@@ -56,12 +58,10 @@ export function register(program: Command): void {
     });
 }
 
-async function connectOrExplain(url: string): Promise<NatsConnection> {
+async function connectOrExplain(url: string, name: string): Promise<NatsConnection> {
   try {
-    return await connectNats(url, 'recorder');
+    return await connectNats(url, name);
   } catch (err) {
-    throw new NatsUnreachableError(
-      `NATS at ${url} is unreachable (${(err as Error).message}). Start the local stack with \`fleet up\`, or set FLEET_NATS_URL.`,
-    );
+    throw new NatsUnreachableError(url, err);
   }
 }
