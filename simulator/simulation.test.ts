@@ -67,16 +67,20 @@ describe('device messages', () => {
     }
   });
 
-  it('the GPS tracker reports every second with the ignition on and every 30 s with it off', () => {
+  it('the GPS tracker reports every second while driving, every 5 s idling and every 30 s parked', () => {
     const gps = messages.filter((m) => m.deviceId === 'V00002-gps');
-    const gaps = { on: new Set<number>(), off: new Set<number>() };
+    const gaps = { driving: new Set<number>(), on: new Set<number>(), off: new Set<number>() };
     for (let i = 1; i < gps.length; i++) {
       const gap = gps[i]!.ts - gps[i - 1]!.ts;
-      gaps[gps[i - 1]!.body.engine?.ignition ? 'on' : 'off'].add(gap);
+      const before = gps[i - 1]!.body;
+      if (before.engine?.ignition && (before.position?.speedKph ?? 0) > 5) gaps.driving.add(gap);
+      gaps[before.engine?.ignition ? 'on' : 'off'].add(gap);
     }
-    expect([...gaps.on].every((g) => g <= 1000)).toBe(true);
+    expect([...gaps.driving].every((g) => g <= 1000)).toBe(true);
+    expect([...gaps.on].every((g) => g <= 5000)).toBe(true);
     expect([...gaps.off].every((g) => g <= 30_000)).toBe(true);
-    expect(gaps.on.has(1000)).toBe(true);
+    expect(gaps.driving.has(1000)).toBe(true);
+    expect(gaps.on.has(5000)).toBe(true);
     expect(gaps.off.has(30_000)).toBe(true);
   });
 

@@ -1,7 +1,13 @@
+import { obd2DeviceCodec } from '../twins/adapters/obd2/encode';
+import { teltonikaDeviceCodec } from '../twins/adapters/teltonika/device-codec';
 import { deviceCatalogue } from './devices/catalogue';
-import { jsonCodec } from './devices/codec';
+import { jsonCodec, type DeviceCodec } from './devices/codec';
 import { Device, type DeviceMessage } from './devices/device';
+import type { DeviceModel } from './devices/model';
+import { DeviceFaults } from './faults/device-faults';
+import { hasDeviceFaults, type FaultRates } from './faults/fault-rates';
 import { Fleet, type FleetOptions } from './fleet/fleet';
+import type { Rng } from './world/random';
 import { createRandom } from './world/random';
 import type { World } from './world/world';
 
@@ -16,6 +22,22 @@ export interface SimulationOptions extends Omit<FleetOptions, 'vehicles'> {
   stepMs?: number;
   /** Every device's first sequence number. */
   seqStart?: number;
+  /** Share of GPS trackers speaking Teltonika Codec 8 Extended instead of reference JSON. */
+  teltonikaShare?: number;
+  /** Share of OBD-II dongles sending raw ECU responses (obd2 format) instead of reference JSON. */
+  obd2Share?: number;
+  faults?: FaultRates;
+}
+
+/** Teltonika records carry no sequence number: the platform keys a reading by its record time. */
+const teltonikaCodec: DeviceCodec = { ...teltonikaDeviceCodec, platformSeq: (message) => message.ts };
+
+/** Which wire format a device speaks: a fixed share of each model, drawn per device from the seed. */
+function codecFor(model: DeviceModel, rng: Rng, shares: { teltonika: number; obd2: number }): DeviceCodec {
+  const draw = rng.next();
+  if (model.kind === 'gps' && draw < shares.teltonika) return teltonikaCodec;
+  if (model.kind === 'obd' && draw < shares.obd2) return obd2DeviceCodec;
+  return jsonCodec;
 }
 
 export const DEFAULT_STEP_MS = 200;
@@ -38,27 +60,36 @@ export class Simulation {
   readonly stepMs: number;
 
   constructor(options: SimulationOptions) {
-    const { world, devicesPerVehicle, rate = 1, stepMs = DEFAULT_STEP_MS, seqStart = 1, ...fleetOptions } = options;
+    const { world, devicesPerVehicle, rate = 1, stepMs = DEFAULT_STEP_MS, seqStart = 1, teltonikaShare = 0, obd2Share = 0, faults, ...fleetOptions } = options;
     if (!Number.isInteger(devicesPerVehicle) || devicesPerVehicle < 1 || devicesPerVehicle > deviceCatalogue.length) {
       throw new RangeError(`devices per vehicle must be 1-${deviceCatalogue.length}`);
     }
     if (!(rate > 0)) throw new RangeError('rate must be positive');
     if (!Number.isSafeInteger(seqStart) || seqStart < 0) throw new RangeError('seqStart must be a safe non-negative integer');
+    for (const [name, share] of [['teltonikaShare', teltonikaShare], ['obd2Share', obd2Share]] as const) {
+      if (!(share >= 0 && share <= 1)) throw new RangeError(`${name} must be within 0..1`);
+    }
     this.stepMs = stepMs;
     this.fleet = new Fleet(world, fleetOptions);
-    const rng = createRandom(options.seed).fork('devices');
+    const root = createRandom(options.seed);
+    const rng = root.fork('devices');
+    // Separate streams, so formats and faults never change what a device reads.
+    const formats = root.fork('formats');
+    const faultRng = root.fork('faults');
+    const withFaults = faults && hasDeviceFaults(faults) ? faults : undefined;
     this.devices = this.fleet.vehicles.flatMap((vehicle) =>
-      deviceCatalogue.slice(0, devicesPerVehicle).map(
-        (model) =>
-          new Device(vehicle, {
-            model,
-            codec: jsonCodec,
-            rng: rng.fork(`${vehicle.id}-${model.kind}`),
-            startMs: options.startMs,
-            seqStart,
-            rate,
-          }),
-      ),
+      deviceCatalogue.slice(0, devicesPerVehicle).map((model) => {
+        const id = `${vehicle.id}-${model.kind}`;
+        return new Device(vehicle, {
+          model,
+          codec: codecFor(model, formats.fork(id), { teltonika: teltonikaShare, obd2: obd2Share }),
+          rng: rng.fork(id),
+          startMs: options.startMs,
+          seqStart,
+          rate,
+          ...(withFaults ? { faults: new DeviceFaults(withFaults, faultRng.fork(id), options.startMs) } : {}),
+        });
+      }),
     );
   }
 
@@ -73,7 +104,9 @@ export class Simulation {
       const due: Due[] = [];
       this.devices.forEach((device, index) => {
         while (device.nextDueMs <= tMs && device.nextDueMs < stepEnd) {
-          due.push({ ts: device.nextDueMs, index, message: device.sample() });
+          const ts = device.nextDueMs;
+          const message = device.sample();
+          if (message) due.push({ ts, index, message });
         }
       });
       due.sort((a, b) => a.ts - b.ts || a.index - b.index);

@@ -1,6 +1,8 @@
 import type { ReferenceMessage } from '../../twins/adapters/reference-json';
-import type { DeviceKind } from '../../twins/telemetry/schema';
+import type { DeviceKind, Reading } from '../../twins/telemetry/schema';
 import type { Vehicle } from '../fleet/vehicle';
+import type { DeviceFaults, ReadingFate } from '../faults/device-faults';
+import { malform, type MalformKind } from '../faults/malform';
 import type { Rng } from '../world/random';
 import type { DeviceCodec } from './codec';
 import type { DeviceMemory, DeviceModel } from './model';
@@ -12,11 +14,19 @@ export interface DeviceMessage {
   deviceId: string;
   kind: DeviceKind;
   format: string;
+  /** The sequence number the platform knows the reading by (Teltonika: its record time). */
   seq: number;
+  /** Device time: the sample time as the device's own (possibly skewed) clock reads it. */
   ts: number;
   payload: Uint8Array;
   /** The reading before encoding, for checks. */
   body: ReferenceMessage;
+  /** Out of coverage when taken: the device keeps it and replays it when it reconnects. */
+  offline: boolean;
+  /** The device sends it twice. */
+  duplicate: boolean;
+  /** The payload went out broken this way: the platform must refuse it. */
+  malformed?: MalformKind;
 }
 
 export interface DeviceSetup {
@@ -28,6 +38,8 @@ export interface DeviceSetup {
   seqStart: number;
   /** Sampling speed-up: periods are divided by it. */
   rate: number;
+  /** Its faults; none when absent. */
+  faults?: DeviceFaults;
 }
 
 /**
@@ -37,6 +49,8 @@ export interface DeviceSetup {
  */
 export class Device {
   readonly id: string;
+  /** The firmware it runs (`<model> <version>`); its OTA agent changes it. */
+  firmware: string;
   readonly topic: string;
   /** When the next reading is due, epoch ms. */
   nextDueMs: number;
@@ -48,7 +62,9 @@ export class Device {
   private readonly codec: DeviceCodec;
   private readonly rng: Rng;
   private readonly activeMs: number;
+  private readonly idleMs: number;
   private readonly parkedMs: number;
+  private readonly faults: DeviceFaults | undefined;
 
   constructor(
     readonly vehicle: Vehicle,
@@ -58,11 +74,14 @@ export class Device {
     this.codec = setup.codec;
     this.rng = setup.rng;
     this.id = `${vehicle.id}-${setup.model.kind}`;
+    this.firmware = setup.model.firmware;
     this.topic = `fleet/${vehicle.id}/${this.id}/${setup.codec.format}`;
+    this.faults = setup.faults;
     this.seq = setup.seqStart;
     this.seqStart = setup.seqStart;
     this.seenChange = vehicle.changeCount;
     this.activeMs = Math.max(1, Math.round(setup.model.activeMs / setup.rate));
+    this.idleMs = Math.max(1, Math.round((setup.model.idleMs ?? setup.model.activeMs) / setup.rate));
     this.parkedMs = Math.max(1, Math.round(setup.model.parkedMs / setup.rate));
     // Devices were switched on at different moments: spread the first readings over a period.
     this.nextDueMs = setup.startMs + Math.floor(this.rng.next() * this.periodMs());
@@ -77,8 +96,14 @@ export class Device {
     return this.seq;
   }
 
+  get format(): string {
+    return this.codec.format;
+  }
+
+  /** Faster while driving, slower idling, slowest parked. */
   periodMs(): number {
-    return this.vehicle.ignition ? this.activeMs : this.parkedMs;
+    const motion = this.vehicle.motion;
+    return motion === 'driving' ? this.activeMs : motion === 'idle' ? this.idleMs : this.parkedMs;
   }
 
   /** Brings the next reading forward to `nowMs` if the vehicle's ignition or door changed. */
@@ -88,9 +113,15 @@ export class Device {
     if (this.nextDueMs > nowMs) this.nextDueMs = nowMs;
   }
 
-  /** Takes the reading due at `nextDueMs` from the vehicle as it is now, and schedules the next. */
-  sample(): DeviceMessage {
-    const ts = this.nextDueMs;
+  /**
+   * Takes the reading due at `nextDueMs` from the vehicle as it is now, and schedules the next.
+   * A device switched off (a silence fault) takes none: undefined.
+   */
+  sample(): DeviceMessage | undefined {
+    const at = this.nextDueMs;
+    this.nextDueMs = at + this.periodMs();
+    if (this.faults?.silentAt(at)) return undefined;
+    const ts = at + (this.faults?.skewMs ?? 0);
     const first = this.seq === this.seqStart;
     const body: ReferenceMessage = {
       v: 1,
@@ -99,19 +130,33 @@ export class Device {
       kind: this.model.kind,
       ...this.model.read(this.vehicle, this.rng, this.memory),
       // A device announces its firmware in its first reading after power-up.
-      ...(first ? { firmware: this.model.firmware } : {}),
+      ...(first ? { firmware: this.firmware } : {}),
     };
-    this.nextDueMs = ts + this.periodMs();
+    return this.message(body, this.faults?.fateAt(at) ?? { offline: false, duplicate: false });
+  }
+
+  /** A reading outside the schedule (an OTA report), with the next sequence number, taken at `nowMs`. */
+  report(reading: Reading, nowMs: number): DeviceMessage {
+    const body: ReferenceMessage = { v: 1, seq: this.seq++, ts: nowMs + (this.faults?.skewMs ?? 0), kind: this.model.kind, ...reading };
+    return this.message(body, { offline: false, duplicate: false });
+  }
+
+  /** The reading as the wire carries it, with what the faults made of it. */
+  private message(body: ReferenceMessage, fate: ReadingFate): DeviceMessage {
+    const payload = this.codec.encode(body);
     return {
       topic: this.topic,
       vehicleId: this.vehicle.id,
       deviceId: this.id,
       kind: this.model.kind,
       format: this.codec.format,
-      seq: body.seq,
-      ts,
-      payload: this.codec.encode(body),
+      seq: this.codec.platformSeq?.(body) ?? body.seq,
+      ts: body.ts,
+      payload: fate.malformed ? malform(payload, fate.malformed) : payload,
       body,
+      offline: fate.offline,
+      duplicate: fate.duplicate,
+      ...(fate.malformed ? { malformed: fate.malformed } : {}),
     };
   }
 }

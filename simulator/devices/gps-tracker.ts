@@ -12,6 +12,7 @@ export const gpsTracker: DeviceModel = {
   kind: 'gps',
   firmware: 'FT-GPS 3.4.1',
   activeMs: 1_000,
+  idleMs: 5_000,
   parkedMs: 30_000,
   read(vehicle, rng, memory) {
     const moving = vehicle.speedMps > 0.5;

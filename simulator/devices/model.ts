@@ -12,8 +12,10 @@ export interface DeviceMemory {
 export interface DeviceModel {
   kind: DeviceKind;
   firmware: string;
-  /** Reporting period with the ignition on, ms (before --rate). */
+  /** Reporting period while driving, ms (before --rate). */
   activeMs: number;
+  /** Reporting period with the engine idling at a standstill (default: activeMs). */
+  idleMs?: number;
   /** Reporting period with the ignition off, ms (before --rate). */
   parkedMs: number;
   /** One reading of the vehicle as it is now, with this device's sensor noise. */

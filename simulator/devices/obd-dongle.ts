@@ -8,6 +8,7 @@ export const obdDongle: DeviceModel = {
   kind: 'obd',
   firmware: 'FT-OBD 2.1.0',
   activeMs: 2_000,
+  idleMs: 5_000,
   parkedMs: 60_000,
   read(vehicle, rng) {
     if (!vehicle.ignition) {

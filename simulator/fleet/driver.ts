@@ -25,9 +25,17 @@ export interface DriverProfile {
   cornerSdMps2: number;
 }
 
-export function createDriver(rng: Rng): DriverProfile {
+/** How a fleet's drivers are drawn; what-if scenarios vary it. */
+export interface DriverOptions {
+  /** Multiplies every driver's aggression (capped at 1): > 1 a rougher crew, < 1 a calmer one. */
+  aggressionScale: number;
+}
+
+export const defaultDrivers: DriverOptions = { aggressionScale: 1 };
+
+export function createDriver(rng: Rng, options: DriverOptions = defaultDrivers): DriverProfile {
   // Skewed towards calm: most drivers are, a few are not.
-  const aggression = rng.next() ** 1.6;
+  const aggression = Math.min(1, rng.next() ** 1.6 * options.aggressionScale);
   return {
     aggression,
     speedFactor: Math.min(1.07, 0.88 + 0.17 * aggression + rng.gauss(0, 0.015)),

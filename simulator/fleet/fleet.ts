@@ -1,7 +1,8 @@
 import { createRandom } from '../world/random';
 import type { World } from '../world/world';
+import { defaultDrivers, type DriverOptions } from './driver';
 import { defaultShift, type ShiftOptions } from './shift';
-import { Vehicle } from './vehicle';
+import { Vehicle, type RepairShop } from './vehicle';
 import { defaultWear, type GroundTruthEvent, type WearOptions } from './wear';
 
 export interface FleetOptions {
@@ -13,6 +14,13 @@ export interface FleetOptions {
   startMs: number;
   shift?: Partial<ShiftOptions>;
   wear?: Partial<WearOptions>;
+  drivers?: Partial<DriverOptions>;
+  /** Index into the world's depots of vehicle number n; default: vehicles spread round-robin. */
+  depotOf?: (vehicleNumber: number) => number;
+  /** Where broken-down vehicles get repaired; default: on the spot after `shift.repairS`. */
+  repairShop?: RepairShop;
+  /** Degrees added to the outside temperature all day (season, weather). */
+  ambientOffsetC?: number;
   /** Called with each ground-truth event as it happens (also kept in `groundTruth`). */
   onGroundTruth?: (event: GroundTruthEvent) => void;
 }
@@ -41,6 +49,9 @@ export class Fleet {
       world,
       shift: { ...defaultShift, ...options.shift },
       wear: { ...defaultWear, ...options.wear },
+      drivers: { ...defaultDrivers, ...options.drivers },
+      ambientOffsetC: options.ambientOffsetC ?? 0,
+      ...(options.repairShop ? { repairShop: options.repairShop } : {}),
       record: (event: GroundTruthEvent) => {
         this.groundTruth.push(event);
         options.onGroundTruth?.(event);
@@ -52,7 +63,9 @@ export class Fleet {
     this.vehicles = Array.from({ length: options.vehicles }, (_, i) => {
       const id = vehicleId(first + i);
       // Depot and randomness follow the id, so vehicle V00042 is the same in any slice of the fleet.
-      return new Vehicle(id, world.depots[(first + i - 1) % world.depots.length]!.id, rng.fork(id), options.startMs, ctx);
+      const depot = options.depotOf ? options.depotOf(first + i) : (first + i - 1) % world.depots.length;
+      if (!world.depots[depot]) throw new RangeError(`vehicle ${id}: the world has no depot ${depot}`);
+      return new Vehicle(id, world.depots[depot].id, rng.fork(id), options.startMs, ctx);
     });
   }
 

@@ -5,9 +5,10 @@ import type { Route } from '../world/router';
 import { positionAlong } from '../world/router';
 import type { World } from '../world/world';
 import { createCargo, updateCargo, type Cargo } from './cargo';
-import { clamp, createDriver, drawBrakeDecel, G, harshThresholdG, type DriverProfile } from './driver';
+import { clamp, createDriver, drawBrakeDecel, G, harshThresholdG, type DriverOptions, type DriverProfile } from './driver';
 import { ambientC } from './environment';
 import { createLeg, speedPlan, type Hold, type Leg } from './leg';
+import { vanModels, type VanModel } from './models';
 import { approach, engineLoadPct, engineRpm, fuelRateLps, van, wheelPowerW } from './powertrain';
 import { doorWindow, pickStops, type ShiftOptions } from './shift';
 import { createTyres, tyrePressureKpa, updateTyres, type Tyre } from './tyres';
@@ -59,10 +60,19 @@ interface Drive {
   launchMps2?: number;
 }
 
+/** Decides when a broken-down vehicle is running again (towing, workshop queue, repair). */
+export interface RepairShop {
+  repairDoneAt(breakdown: { vehicleId: string; depot: number; component: Component; atMs: number }): number;
+}
+
 export interface VehicleContext {
   world: World;
   shift: ShiftOptions;
   wear: WearOptions;
+  drivers?: DriverOptions;
+  /** Degrees added to the outside temperature. */
+  ambientOffsetC?: number;
+  repairShop?: RepairShop;
   /** Where ground-truth events go (the fleet's log). */
   record(event: GroundTruthEvent): void;
 }
@@ -115,6 +125,7 @@ export class Vehicle {
   private stops: number[] = [];
   private harshCount = 0;
   private timeMs: number;
+  readonly model: VanModel;
 
   constructor(
     readonly id: string,
@@ -124,11 +135,12 @@ export class Vehicle {
     private readonly ctx: VehicleContext,
   ) {
     this.rng = rng.fork('life');
-    this.driver = createDriver(rng.fork('driver'));
+    this.model = rng.fork('model').pick(vanModels);
+    this.driver = createDriver(rng.fork('driver'), ctx.drivers);
     this.wear = createWear(rng.fork('wear'), ctx.wear);
     const body = rng.fork('body');
     this.cargo = createCargo(body);
-    const ambient = ambientC(startMs);
+    const ambient = this.ambientAt(startMs);
     this.tyres = createTyres(body, ambient);
     this.weakTyre = body.int(0, this.tyres.length - 1);
     this.odometerKm = body.float(5_000, 180_000);
@@ -149,6 +161,27 @@ export class Vehicle {
   get motion(): Motion {
     if (!this.ignition) return 'parked';
     return this.speedMps > 0.3 ? 'driving' : 'idle';
+  }
+
+  /** Parked at its depot between shifts: the only time it can go into the workshop. */
+  get resting(): boolean {
+    return this.activity.kind === 'resting';
+  }
+
+  /**
+   * Planned maintenance while resting: the vehicle stays off duty until `untilMs` and the mechanic
+   * replaces every component worn below `renewBelow`. Returns the components replaced.
+   */
+  service(untilMs: number, renewBelow: number): Component[] {
+    if (this.activity.kind !== 'resting') throw new Error(`${this.id} is not parked at its depot`);
+    this.activity = { kind: 'resting', untilMs: Math.max(this.activity.untilMs, untilMs) };
+    const renewed = components.filter((c) => this.wear[c].health < renewBelow);
+    for (const c of renewed) {
+      this.wear[c] = renew(c);
+      this.dtcOn.delete(c);
+      this.record(c, 'repaired');
+    }
+    return renewed;
   }
 
   get speedKph(): number {
@@ -360,13 +393,17 @@ export class Vehicle {
     }
   }
 
+  private ambientAt(timeMs: number): number {
+    return ambientC(timeMs) + (this.ctx.ambientOffsetC ?? 0);
+  }
+
   private restingVoltage(): number {
     return 12.7 - 1.5 * this.drift('battery');
   }
 
   /** Engine, fuel, temperatures, battery, tyres and cargo over one step. */
   private updateBody(dtS: number, accelMps2: number, distanceM: number): void {
-    const ambient = ambientC(this.timeMs);
+    const ambient = this.ambientAt(this.timeMs);
     this.odometerKm += distanceM / 1000;
     if (this.ignition) {
       const power = wheelPowerW(this.speedMps, accelMps2);
@@ -403,7 +440,7 @@ export class Vehicle {
     for (const c of components) {
       const state = this.wear[c];
       if (state.health <= 0) continue;
-      state.health -= state.rate * usage[c];
+      state.health -= state.rate * usage[c] * (this.ctx.wear.rateFactor?.[c] ?? 1);
       if (state.health < DTC_HEALTH && !this.dtcOn.has(c)) {
         this.dtcOn.add(c);
         this.record(c, 'dtc_on');
@@ -431,7 +468,10 @@ export class Vehicle {
     this.doorOpen = false;
     this.speedMps = 0;
     const resume: Activity = then.kind === 'driving' ? { kind: 'driving', leg: then.leg, toDepot: then.toDepot } : then;
-    this.activity = { kind: 'broken', untilMs: this.timeMs + this.ctx.shift.repairS * 1000, component, then: resume };
+    const untilMs =
+      this.ctx.repairShop?.repairDoneAt({ vehicleId: this.id, depot: this.depot, component, atMs: this.timeMs }) ??
+      this.timeMs + this.ctx.shift.repairS * 1000;
+    this.activity = { kind: 'broken', untilMs, component, then: resume };
   }
 
   private repair(a: Extract<Activity, { kind: 'broken' }>): void {

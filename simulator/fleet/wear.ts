@@ -27,6 +27,8 @@ export interface WearOptions {
   defectShare: number;
   /** Hours of typical use from the start until a defective component fails, [min, max]. */
   defectHours: readonly [number, number];
+  /** Multiplies a component's wear (a harsh winter ages batteries faster); default 1. */
+  rateFactor?: Partial<Record<Component, number>>;
 }
 
 export const defaultWear: WearOptions = { defectShare: 0.1, defectHours: [4, 72] };

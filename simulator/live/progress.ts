@@ -1,6 +1,11 @@
 import cliProgress from 'cli-progress';
 import type { Logger } from '../../infra/log/logger';
-import type { LiveFleet, LiveTotals } from './live-fleet';
+import type { LiveTotals } from './live-fleet';
+
+/** Anything that can say how the run is going: one live fleet, or several simulator processes. */
+export interface TotalsSource {
+  totals(): LiveTotals;
+}
 
 export interface ProgressSample extends LiveTotals {
   elapsedS: number;
@@ -20,7 +25,7 @@ export class Progress {
   private readonly bar: cliProgress.SingleBar | undefined;
 
   constructor(
-    private readonly live: LiveFleet,
+    private readonly live: TotalsSource,
     private readonly log: Logger,
     options: { durationS?: number; tty: boolean; logEveryS?: number },
   ) {
@@ -63,7 +68,10 @@ export class Progress {
       return;
     }
     this.log.info(
-      { elapsedS: Math.round(s.elapsedS), devices: s.devices, connected: s.connected, msgsPerS: Math.round(s.msgsPerS), sent: s.sent, acked: s.acked, inFlight: s.inFlight, waiting: s.waiting, errors: s.errors + s.connectionErrors },
+      {
+        elapsedS: Math.round(s.elapsedS), devices: s.devices, connected: s.connected, connectedOnce: s.connectedOnce, msgsPerS: Math.round(s.msgsPerS), sent: s.sent, acked: s.acked,
+        inFlight: s.inFlight, waiting: s.waiting, held: s.held, errors: s.errors + s.connectionErrors,
+      },
       'sim progress',
     );
   }

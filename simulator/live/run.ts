@@ -1,13 +1,18 @@
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from '../../infra/log/logger';
+import type { FaultRates } from '../faults/fault-rates';
 import type { GroundTruthEvent } from '../fleet/wear';
 import { Simulation } from '../simulation';
 import { createRandom } from '../world/random';
 import { createWorld, type WorldKind } from '../world/world';
-import { LiveFleet } from './live-fleet';
-import { Progress } from './progress';
+import { registerFleet, type RegistryOptions } from '../registry';
+import { LiveFleet, type LiveOtaOptions } from './live-fleet';
+import { Progress, type TotalsSource } from './progress';
 import { formatReport, isLossless, type SimReport } from './report';
+import { runSimProcesses } from './processes';
+import { untilStopRequested } from './stop-signal';
+import type { WorkerChannel } from './worker-channel';
 
 export interface SimRunOptions {
   mqttUrl: string;
@@ -20,8 +25,21 @@ export interface SimRunOptions {
   gridBlocks: number;
   rate: number;
   connectRate: number;
+  teltonikaShare: number;
+  obd2Share: number;
+  faults: FaultRates;
+  /** What devices do with OTA commands. */
+  ota?: LiveOtaOptions;
+  /** Write the fleet into the registry of this database first (OTA campaigns target registered devices). */
+  register?: { databaseUrl: string } & RegistryOptions;
+  /** Each vehicle's first shift starts within this many seconds (load tests want traffic at once). */
+  shiftStartWithinS?: number;
+  /** Simulator processes sharing the fleet (vehicle ranges). */
+  processes: number;
   groundTruthFile?: string;
   reportFile?: string;
+  /** Seconds between progress log lines when not on a terminal. */
+  progressEveryS?: number;
   tty: boolean;
 }
 
@@ -29,9 +47,18 @@ export interface SimRunOptions {
  * `fleet sim`: builds the world and the fleet, runs it live on the wall clock until the duration
  * ends or a signal arrives, shuts down gracefully and reports. Resolves to the exit code.
  */
-export async function runSim(options: SimRunOptions, log: Logger): Promise<number> {
-  const startMs = Date.now();
+export async function runSim(
+  options: SimRunOptions,
+  log: Logger,
+  channel?: WorkerChannel,
+  /** Called once the fleet drives, with its running totals (the CLI serves them to `fleet status`). */
+  onRunning?: (source: TotalsSource) => void,
+): Promise<number> {
+  if (options.processes > 1 && !channel) return runSimProcesses(options, log, onRunning);
   const world = createWorld(createRandom(options.seed).fork('world'), { kind: options.world, gridBlocks: options.gridBlocks });
+  if (channel) await channel.ready();
+  // A worker starts on the clock its parent gives once every worker has built its world.
+  const startMs = channel ? await Promise.race([channel.go, channel.stopRequested.then(() => Date.now())]) : Date.now();
   const truth = options.groundTruthFile ? createWriteStream(options.groundTruthFile, { flags: 'a' }) : undefined;
   let truthEvents = 0;
   const sim = new Simulation({
@@ -45,21 +72,31 @@ export async function runSim(options: SimRunOptions, log: Logger): Promise<numbe
     // restarted simulator from repeating (device, seq) pairs the platform has already seen.
     seqStart: startMs,
     rate: options.rate,
+    teltonikaShare: options.teltonikaShare,
+    obd2Share: options.obd2Share,
+    faults: options.faults,
+    ...(options.shiftStartWithinS !== undefined ? { shift: { firstShiftWithinS: options.shiftStartWithinS } } : {}),
     onGroundTruth: (event: GroundTruthEvent) => {
       truthEvents++;
       truth?.write(`${JSON.stringify(event)}\n`);
     },
   });
-  const live = new LiveFleet(sim, { mqttUrl: options.mqttUrl, connectRate: options.connectRate });
+  if (options.register) {
+    const registered = await registerFleet(options.register.databaseUrl, sim, options.register);
+    log.info({ devices: registered, region: options.register.region }, 'fleet registered');
+  }
+  const live = new LiveFleet(sim, { mqttUrl: options.mqttUrl, connectRate: options.connectRate, stormEveryS: options.faults.stormEveryS, ...(options.ota ? { ota: options.ota } : {}) });
   log.info(
-    { world: world.network.name, roadKm: Math.round(world.network.totalLengthM / 1000), vehicles: options.vehicles, devices: sim.devices.length, mqtt: options.mqttUrl, seed: options.seed },
+    { world: world.network.name, roadKm: Math.round(world.network.totalLengthM / 1000), vehicles: options.vehicles, firstVehicle: options.firstVehicle, devices: sim.devices.length, mqtt: options.mqttUrl, seed: options.seed },
     'simulator starting',
   );
   live.start();
-  const progress = new Progress(live, log, { tty: options.tty, ...(options.durationS ? { durationS: options.durationS } : {}) });
+  channel?.reportTotals(live);
+  onRunning?.(live);
+  const progress = channel ? undefined : new Progress(live, log, { tty: options.tty, logEveryS: options.progressEveryS ?? 10, ...(options.durationS ? { durationS: options.durationS } : {}) });
 
-  await untilStopRequested(options.durationS);
-  progress.stop();
+  await untilStopRequested(options.durationS, channel?.stopRequested);
+  progress?.stop();
   log.info('stopping: waiting for acknowledgements, closing connections');
   await live.stop();
   await new Promise<void>((resolve) => (truth ? truth.end(resolve) : resolve()));
@@ -70,36 +107,22 @@ export async function runSim(options: SimRunOptions, log: Logger): Promise<numbe
     seed: options.seed,
     world: world.network.name,
     vehicles: options.vehicles,
+    firstVehicle: options.firstVehicle,
     devicesPerVehicle: options.devicesPerVehicle,
+    processes: 1,
     startedAt: new Date(startMs).toISOString(),
     durationS,
     meanMsgsPerS: totals.sent / durationS,
-    peakMsgsPerS: progress.peakMsgsPerS,
+    peakMsgsPerS: progress?.peakMsgsPerS ?? 0,
     groundTruthEvents: truthEvents,
     totals,
     devices: live.deviceStats(),
   };
+  if (channel) {
+    await channel.sendReport(report);
+    return isLossless(report) ? 0 : 1;
+  }
   process.stdout.write(`${formatReport(report)}\n`);
-  if (options.reportFile) await writeFile(options.reportFile, JSON.stringify(report, null, 2));
+  if (options.reportFile) await writeFile(options.reportFile, JSON.stringify(report));
   return isLossless(report) ? 0 : 1;
-}
-
-/** Resolves at the end of the duration or on the first SIGINT/SIGTERM; a second signal exits at once. */
-function untilStopRequested(durationS: number | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = durationS ? setTimeout(done, durationS * 1000) : undefined;
-    function done(): void {
-      clearTimeout(timer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    }
-    function onSignal(): void {
-      done();
-    }
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
 }
