@@ -8,13 +8,18 @@ import { DatabaseUnreachableError } from '../infra/db/pool';
 import { createLogger } from '../infra/log/logger';
 import { loadTemporalConfig, temporalDomains } from '../temporal.config';
 import { connectTemporalClient } from './client';
-import { TemporalUnreachableError } from './errors';
+import { NatsUnreachableError, TemporalUnreachableError } from './errors';
 import { runFleetHealthCheck, runRetention } from './fleet/client';
 import { retentionPolicyOf } from './fleet/schedules';
 
 /** Failures a person can fix (start a server, fix a setting): one line, no stack trace. */
 function isExplained(err: unknown): err is Error {
-  return err instanceof TemporalUnreachableError || err instanceof DatabaseUnreachableError || err instanceof MigrationError;
+  return (
+    err instanceof TemporalUnreachableError ||
+    err instanceof NatsUnreachableError ||
+    err instanceof DatabaseUnreachableError ||
+    err instanceof MigrationError
+  );
 }
 
 export function register(program: Command): void {
@@ -73,7 +78,8 @@ export function register(program: Command): void {
     });
 }
 
-async function withClient(
+/** Runs `work` with a connected client; failures a person can fix print one line and set the exit code. */
+export async function withClient(
   command: string,
   work: (client: Client, temporal: ReturnType<typeof loadTemporalConfig>, config: ReturnType<typeof loadConfig>) => Promise<void>,
 ): Promise<void> {

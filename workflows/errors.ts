@@ -14,3 +14,11 @@ export function temporalUnreachable(config: TemporalConfig, err: unknown): Tempo
       'Start the local stack with `fleet up`, or set FLEET_TEMPORAL_ADDRESS.',
   );
 }
+
+/** The worker answers `fleet status` over NATS, so it needs NATS like every platform process. */
+export class NatsUnreachableError extends Error {
+  override name = 'NatsUnreachableError';
+  constructor(url: string, err: unknown) {
+    super(`NATS at ${url} is unreachable (${err instanceof Error ? err.message : String(err)}). Start the local stack with \`fleet up\`, or set FLEET_NATS_URL.`);
+  }
+}

@@ -10,7 +10,9 @@ const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERR
 export function temporalLogger(log: Logger, options: { infoAsDebug?: boolean } = {}): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
     const pinoLevel = options.infoAsDebug && level === 'INFO' ? 'debug' : levels[level];
-    log[pinoLevel](meta ?? {}, message);
+    // The SDK passes errors as `error`; pino serialises only `err` (an Error's fields are not enumerable).
+    const fields = meta?.error instanceof Error ? { ...meta, error: undefined, err: meta.error } : (meta ?? {});
+    log[pinoLevel](fields, message);
   };
   return {
     log: write,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inTransaction } from './transaction';
 
 /**
  * The daily partitions of telemetry_history (one per UTC day of device time): created ahead and on
@@ -28,9 +29,7 @@ export async function ensureTelemetryPartitions(pool: pg.Pool, days: Iterable<nu
   if (wanted.length === 0) return [];
   const attached = await attachedDays(pool);
   if (wanted.every((d) => attached.has(d))) return [];
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY.toString()]);
     // Another process may have created some while we waited for the lock.
     const now = await attachedDays(client);
@@ -44,14 +43,8 @@ export async function ensureTelemetryPartitions(pool: pg.Pool, days: Iterable<nu
       );
       created.push(name);
     }
-    await client.query('COMMIT');
     return created;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Today (by `now`) and the `ahead` days after it. */
@@ -93,21 +86,13 @@ export async function expireTelemetryBefore(
   for (const day of days) {
     const partition = partitionName(day);
     const expired = EXPIRED_PREFIX + dateDigits(day);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY.toString()]);
       // Waiting behind a long query would hold up every insert queued after us; give up instead.
       await client.query(`SET LOCAL lock_timeout = '10s'`);
       await client.query(`ALTER TABLE ${PARENT} DETACH PARTITION ${pg.escapeIdentifier(partition)}`);
       await client.query(`ALTER TABLE ${pg.escapeIdentifier(partition)} RENAME TO ${pg.escapeIdentifier(expired)}`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     await finish(expired, partition);
   }
   return result;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { DomainWorker } from '../domain';
+import type { DomainWorker } from '../domains';
 import { createActivities } from './activities';
 
 /** The `fleet` domain: platform health and records retention. */

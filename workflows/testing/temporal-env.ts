@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { temporalCli } from '../../infra/stack/temporal';
 import { loadTemporalConfig } from '../../temporal.config';
 
 /**
  * The Temporal server a test file talks to: the test run's own dev server when the global setup
- * exported FLEET_TEMPORAL_ADDRESS, otherwise a private dev server started from the Temporal CLI
- * binary (the SDK's default download cannot work offline).
+ * exported FLEET_TEMPORAL_ADDRESS, otherwise a private dev server of the Temporal CLI, found or
+ * built as `fleet up` does (the SDK's default download cannot work offline).
  */
 export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
@@ -21,7 +19,7 @@ export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
     });
   }
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCli() }, ip: '127.0.0.1', log: { format: 'pretty', level: 'error' } },
+    server: { executable: { type: 'existing-path', path: await temporalCli() }, ip: '127.0.0.1', log: { format: 'pretty', level: 'error' } },
   });
 }
 
@@ -31,11 +29,4 @@ function installQuietRuntime(): void {
   } catch {
     // Already installed by an earlier test in this process.
   }
-}
-
-function temporalCli(): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), process.env.GOBIN, join(homedir(), 'go', 'bin')].filter(Boolean) as string[];
-  const found = dirs.map((d) => join(d, 'temporal')).find((p) => existsSync(p));
-  if (!found) throw new Error('the Temporal CLI was not found on PATH, $GOBIN or ~/go/bin (go install github.com/temporalio/cli/cmd/temporal@v1.5.1)');
-  return found;
 }

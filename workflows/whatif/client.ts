@@ -1,0 +1,39 @@
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { TemporalConfig } from '../../temporal.config';
+import type { WhatIfRequest, WhatIfResult, WhatIfRunProgress } from './types';
+import type { whatIfRun } from './workflows';
+
+export interface WhatIfStatus {
+  runId: string;
+  status: string;
+  progress: WhatIfRunProgress | null;
+  result: WhatIfResult | null;
+  error: string | null;
+}
+
+/** Starts a what-if run on the `whatif` task queue; returns its workflow id. */
+export async function startWhatIfRun(client: Client, temporal: TemporalConfig, request: WhatIfRequest): Promise<string> {
+  const workflowId = `whatif-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  // By name: a bundler (the web app's production build) renames functions, and the type is the name.
+  await client.workflow.start<typeof whatIfRun>('whatIfRun', { taskQueue: temporal.taskQueues.whatif, workflowId, args: [request] });
+  return workflowId;
+}
+
+/** Where a run is: its progress from the activity's last heartbeat while running, its result when done. */
+export async function whatIfStatus(client: Client, workflowId: string): Promise<WhatIfStatus> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await handle.describe();
+  const status = description.status.name;
+  const base = { runId: description.runId, status, progress: null, result: null, error: null };
+  if (status === 'COMPLETED') return { ...base, result: (await handle.result()) as WhatIfResult };
+  if (status !== 'RUNNING') {
+    const error = await handle.result().then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)),
+    );
+    return { ...base, error };
+  }
+  const details = description.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
+  return { ...base, progress: details ? (defaultPayloadConverter.fromPayload(details) as WhatIfRunProgress) : null };
+}
