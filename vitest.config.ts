@@ -10,6 +10,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 180_000,
+    globalSetup: ['./infra/testing/global-setup.ts'],
     reporters: ['default', './infra/testing/summary-reporter.ts'],
   },
 });

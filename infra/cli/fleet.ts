@@ -16,8 +16,14 @@ const registrations: Array<() => Promise<{ register(program: Command): void }>> 
   () => import('../db/cli'),
   () => import('../../twins/recorder/cli'),
   () => import('../../workflows/cli'),
+  () => import('../../workflows/maintenance/cli'),
+  () => import('../../workflows/pilot/cli'),
+  () => import('../../workflows/ota/cli'),
+  () => import('../pki/cli'),
   () => import('../../simulator/cli'),
+  () => import('../../simulator/whatif/cli'),
   () => import('../../web/cli'),
+  () => import('../stack/cli'),
 ];
 
 for (const load of registrations) (await load()).register(program);

@@ -27,6 +27,12 @@ export const settings = {
   FLEET_RETENTION_TELEMETRY_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('Days of telemetry history kept in PostgreSQL'),
   FLEET_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(365).describe('Days of twin domain events kept in PostgreSQL'),
   FLEET_RETENTION_CRON: z.string().default('30 2 * * *').describe('When the retention workflow runs (cron, UTC)'),
+  FLEET_WORKORDER_AUTO_APPROVE_RISK: z.coerce.number().min(0).max(1.01).default(0.8).describe('Work orders at or above this risk (0-1) are approved without a person (1.01: never)'),
+  FLEET_WORKORDER_SLA_MS: z.coerce.number().int().min(1000).default(86_400_000).describe('A work order waiting this long for approval or for its outcome is escalated'),
+  FLEET_WORKORDER_SLOT_LEAD_MS: z.coerce.number().int().min(0).default(7_200_000).describe('Soonest a service slot may start after approval (time to reach the depot)'),
+  FLEET_SERVICE_INTERVAL_KM: z.coerce.number().positive().default(30_000).describe('Service due after this many km since the last service'),
+  FLEET_SERVICE_INTERVAL_ENGINE_HOURS: z.coerce.number().positive().default(500).describe('Service due after this many engine hours since the last service'),
+  FLEET_SERVICE_INTERVAL_DAYS: z.coerce.number().positive().default(365).describe('Service due this many days after the last service'),
   FLEET_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('Port of the web app'),
   FLEET_PARTITIONS: z.coerce.number().int().min(1).max(4096).default(64).describe('Number of twin partitions (same on every process)'),
   FLEET_DATA_DIR: z.string().default('.data').describe('Where locally started servers keep their data'),
@@ -36,7 +42,9 @@ export const settings = {
   FLEET_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(5000).describe('Partition lease time-to-live: how soon a killed twin host\'s partitions move'),
   FLEET_SNAPSHOT_EVERY_MS: z.coerce.number().int().min(1000).default(30_000).describe('How often twin hosts snapshot changed twins to KV'),
   FLEET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('Port of a twin host\'s Prometheus /metrics (0: any free port)'),
-  FLEET_INGRESS_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4).describe('MQTT connections per ingress process (they share one subscription group)'),
+  FLEET_INGRESS_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(16).describe('MQTT connections per ingress process (they share one subscription group)'),
+  FLEET_FIRMWARE_PORT: z.coerce.number().int().min(0).max(65535).default(8480).describe('Port of the firmware download route the ingress serves to devices (0: any free port)'),
+  FLEET_FIRMWARE_URL: z.url().optional().describe('Base URL devices download firmware from (default http://127.0.0.1:<FLEET_FIRMWARE_PORT>)'),
 } as const;
 
 const schema = z.object(settings);

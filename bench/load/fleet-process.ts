@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const FLEET_BIN = fileURLToPath(new URL('../../bin/fleet.mjs', import.meta.url));
+
+/** A `fleet` subcommand run as a child process, its output in a log file. */
+export interface FleetProcess {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after graceMs. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export function startFleet(name: string, args: string[], options: { env: NodeJS.ProcessEnv; logFile: string; onStdoutLine?: (line: string) => void }): FleetProcess {
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [FLEET_BIN, ...args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let pending = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    if (!options.onStdoutLine) return;
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) options.onStdoutLine(line);
+  });
+  child.stderr!.pipe(log, { end: false });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  void exited.then(() => log.end());
+  return {
+    name,
+    pid: child.pid!,
+    child,
+    exited,
+    async stop(graceMs = 20_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

@@ -1,0 +1,328 @@
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { collectHealth } from '../../infra/health/collect-health';
+import { descendantsOf } from '../../infra/testing/processes';
+import { vehicleId } from '../../simulator/fleet/fleet';
+import type { SimReport } from '../../simulator/live/report';
+import { connectNats, ensureStreams } from '../../twins/bus/connect';
+import { STREAM_DEAD_LETTER } from '../../twins/bus/subjects';
+import { collectHostStatus, type HostStatus } from '../../twins/runtime/host-status';
+import { mergeCounts, quantileOf, subtractCounts, type LatencyCounts } from '../../twins/runtime/latency-histogram';
+import { brokerDropped } from './broker-stats';
+import { compareWithTwins, twinCensus, type LossCheck } from './census';
+import { startFleet, type FleetProcess } from './fleet-process';
+import { ProcessSampler, type ProcessFigures } from './proc-stats';
+
+export const DEVICES_PER_VEHICLE = 4;
+
+export interface LoadOptions {
+  natsUrl: string;
+  mqttUrl: string;
+  partitions: number;
+  /** Simulated devices (vehicles × 4). */
+  devices: number;
+  /** Length of the measured window, after every device is connected and a warm-up. */
+  seconds: number;
+  warmupS: number;
+  /** Device sampling speed-up (fleet sim --rate). */
+  rate: number;
+  firstVehicle: number;
+  seed: string;
+  ingressReplicas: number;
+  ingressConnections: number;
+  twinHosts: number;
+  simProcesses: number;
+  connectRate: number;
+  /** More `fleet sim` flags (faults, formats). */
+  simArgs: string[];
+  /** Logs and the simulator's report go here. */
+  workDir: string;
+  /** Server processes to measure beside the platform's (NATS, Mosquitto), when this run started them. */
+  servers: Array<{ name: string; pid: number }>;
+  log: (line: string) => void;
+}
+
+export interface LoadResult {
+  devices: number;
+  /** Most devices connected at the same time. */
+  devicesConnected: number;
+  /** Devices that connected at least once (reconnect storms make the simultaneous count dip). */
+  devicesConnectedOnce: number;
+  windowS: number;
+  offeredMsgsPerSec: number;
+  appliedMsgsPerSec: number;
+  /** Lowest applied rate of any sampling interval of the window. */
+  appliedMsgsPerSecMin: number;
+  latency: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; count: number; negative: number };
+  loss: LossCheck;
+  malformedAcked: number;
+  deadLettered: number;
+  sim: SimReport['totals'];
+  simExitCode: number | null;
+  processes: ProcessFigures[];
+  /** Twin-host backlog when the window ended (messages in JetStream not yet applied). */
+  lagAtWindowEnd: number;
+  /** Readings still pending when the twins stopped applying for 2 minutes (they count as lost); null: drained. */
+  drainStalledWith: number | null;
+  /** Messages the broker dropped during the run (from its $SYS counters; null: not published). */
+  brokerDropped: number | null;
+  /** The machine's 1-minute load average at the start and end of the window (other work shares it). */
+  loadAverage: { atStart: number; atEnd: number };
+}
+
+interface SimProgress {
+  at: number;
+  elapsedS: number;
+  devices: number;
+  sent: number;
+  connected: number;
+  connectedOnce: number;
+}
+
+interface HostSample {
+  at: number;
+  applied: number;
+  latency: LatencyCounts;
+  pending: number;
+}
+
+/** A host's status with the apply-latency histogram hosts publish (twins/runtime/latency-histogram.ts). */
+type StatusWithLatency = HostStatus & { applyLatency?: LatencyCounts };
+const noLatency: LatencyCounts = { buckets: {}, count: 0, sumMs: 0, negative: 0 };
+
+function hostSample(statuses: StatusWithLatency[]): HostSample {
+  return {
+    at: performance.now(),
+    applied: statuses.reduce((n, h) => n + h.stats.applied + h.stats.late, 0),
+    latency: mergeCounts(statuses.map((h) => h.applyLatency ?? noLatency)),
+    pending: statuses.reduce((n, h) => n + h.partitions.reduce((m, p) => m + p.pending, 0), 0),
+  };
+}
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+/**
+ * One load run: the platform's processes (twin hosts, ingress replicas) and the simulator as
+ * child processes on the given servers; throughput and latency over a window in which every
+ * device is connected; then the loss check against the twins themselves.
+ */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLEET_NATS_URL: o.natsUrl,
+    FLEET_MQTT_URL: o.mqttUrl,
+    FLEET_PARTITIONS: String(o.partitions),
+    FLEET_METRICS_PORT: '0',
+    FLEET_LOG_FORMAT: 'json',
+  };
+  const nc = await connectNats(o.natsUrl, 'bench-load');
+  const started: FleetProcess[] = [];
+  try {
+    const jsm = await ensureStreams(nc);
+    const deadLettersBefore = (await jsm.streams.info(STREAM_DEAD_LETTER)).state.messages;
+    const droppedBefore = await brokerDropped(o.mqttUrl);
+
+    for (let i = 1; i <= o.twinHosts; i++) {
+      started.push(startFleet(`twin-host-${i}`, ['twin-host', '--host-id', `bench-host-${i}`], { env, logFile: join(o.workDir, `twin-host-${i}.log`) }));
+    }
+    // A subscription group of its own: a platform's ingress on the same broker never takes the run's messages.
+    for (let i = 1; i <= o.ingressReplicas; i++) {
+      started.push(
+        startFleet(`ingress-${i}`, ['ingress', '--instance', `bench-ingress-${i}`, '--group', 'bench-load', '--connections', String(o.ingressConnections)], {
+          env,
+          logFile: join(o.workDir, `ingress-${i}.log`),
+        }),
+      );
+    }
+    const hostIds = new Set(Array.from({ length: o.twinHosts }, (_, i) => `bench-host-${i + 1}`));
+    // A busy host may miss one status round: keep each host's last answer, so sums never go back.
+    const lastStatus = new Map<string, StatusWithLatency>();
+    const ourHosts = async () => {
+      for (const h of await collectHostStatus(nc)) if (hostIds.has(h.hostId)) lastStatus.set(h.hostId, h);
+      return [...lastStatus.values()];
+    };
+    await until('the twin hosts to own every partition', 180_000, async () => {
+      const hosts = await ourHosts();
+      return hosts.length === o.twinHosts && hosts.reduce((n, h) => n + h.partitions.length, 0) === o.partitions;
+    });
+    await until('the ingress replicas to answer', 120_000, async () => (await collectHealth(nc)).filter((h) => h.part === 'ingress' && h.id.startsWith('bench-ingress-')).length === o.ingressReplicas);
+    o.log(`platform up: ${o.twinHosts} twin host(s) own ${o.partitions} partitions, ${o.ingressReplicas} ingress replica(s) × ${o.ingressConnections} MQTT connections`);
+
+    const vehicles = Math.ceil(o.devices / DEVICES_PER_VEHICLE);
+    const devices = vehicles * DEVICES_PER_VEHICLE;
+    const reportFile = join(o.workDir, 'sim-report.json');
+    const progress: SimProgress[] = [];
+    // No --duration: the window starts once every device is connected, however long the start
+    // takes on a busy machine; SIGTERM then ends the run gracefully (drain, report).
+    const sim = startFleet(
+      'sim',
+      [
+        'sim', '--vehicles', String(vehicles), '--first-vehicle', String(o.firstVehicle), '--devices-per-vehicle', String(DEVICES_PER_VEHICLE),
+        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', '10',
+        '--seed', o.seed, '--report', reportFile, '--progress-every', '5', ...o.simArgs,
+      ],
+      {
+        env,
+        logFile: join(o.workDir, 'sim.log'),
+        onStdoutLine: (line) => {
+          if (!line.startsWith('{')) return;
+          try {
+            const entry = JSON.parse(line) as { msg?: string } & Omit<SimProgress, 'at'>;
+            if (entry.msg === 'sim progress') {
+              progress.push({ at: performance.now(), elapsedS: entry.elapsedS, devices: entry.devices, sent: entry.sent, connected: entry.connected, connectedOnce: entry.connectedOnce });
+            }
+          } catch {
+            // Not a log line of ours.
+          }
+        },
+      },
+    );
+    started.push(sim);
+    o.log(`simulator: ${vehicles} vehicles × ${DEVICES_PER_VEHICLE} devices in ${o.simProcesses} process(es), rate ×${o.rate}, connecting ${o.connectRate}/s`);
+
+    const children = () => started.flatMap((p) => [{ name: p.name, pid: p.pid }, ...simWorkers(p)]);
+    const sampler = new ProcessSampler(() => [...o.servers, ...children(), { name: 'bench', pid: process.pid }]);
+    const simAlive = () => {
+      if (sim.child.exitCode !== null) throw new Error(`the simulator exited early (code ${sim.child.exitCode}); see ${join(o.workDir, 'sim.log')}`);
+    };
+    // The workers build their world and fleet first (minutes for a big fleet on a busy machine).
+    await until('the simulator to build its fleet', 900_000, async () => {
+      simAlive();
+      sampler.sample();
+      return (progress[progress.length - 1]?.devices ?? 0) >= devices;
+    });
+    o.log(`simulator fleet built; connecting ${devices} devices`);
+    // Every device has had its connection (storms may have dropped some again since).
+    const connectedOnce = () => progress[progress.length - 1]?.connectedOnce ?? 0;
+    const connectDeadline = Date.now() + 180_000 + (devices / o.connectRate) * 3000;
+    while (connectedOnce() < devices && Date.now() < connectDeadline) {
+      simAlive();
+      await sleep(1000);
+      sampler.sample();
+    }
+    o.log(`${connectedOnce()} of ${devices} devices connected (${progress[progress.length - 1]?.connected ?? 0} right now); warming up ${o.warmupS} s`);
+    await sleep(o.warmupS * 1000);
+
+    const samples: HostSample[] = [];
+    sampler.markWindowStart();
+    const loadAtStart = loadavg()[0]!;
+    const atStart = hostSample(await ourHosts());
+    samples.push(atStart);
+    const windowEndAt = atStart.at + o.seconds * 1000;
+    while (performance.now() < windowEndAt) {
+      simAlive();
+      await sleep(Math.min(5000, Math.max(0, windowEndAt - performance.now())));
+      sampler.sample();
+      const sample = hostSample(await ourHosts());
+      samples.push(sample);
+      if (samples.length % 6 === 0) {
+        const last = progress[progress.length - 1];
+        o.log(`  ${Math.round((sample.at - atStart.at) / 1000)} s: connected ${last?.connected}, sent ${last?.sent}, applied ${sample.applied}, backlog ${sample.pending}`);
+      }
+    }
+    const atEnd = samples[samples.length - 1]!;
+    sampler.markWindowEnd();
+    const loadAtEnd = loadavg()[0]!;
+    await sim.stop(300_000);
+
+    const simExitCode = await sim.exited;
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as SimReport;
+    o.log(`simulator done (exit ${simExitCode}): sent ${report.totals.sent}, acked ${report.totals.acked}, readings acked ${report.totals.readingsAcked}`);
+
+    // Drain: what the broker acknowledged must reach the twins, however long the backlog queued
+    // in the broker and the ingress takes; done once they stop moving (10 s), given up only when
+    // nothing moved for 2 minutes.
+    let last = -1;
+    let stableSince = Date.now();
+    let drainStalledWith: number | null = null;
+    for (;;) {
+      const s = hostSample(await ourHosts());
+      if (s.applied !== last) {
+        last = s.applied;
+        stableSince = Date.now();
+      }
+      const stillFor = Date.now() - stableSince;
+      if (s.pending === 0 && stillFor > 10_000) break;
+      // The census still runs: what never arrived counts as lost, and the window's figures stand.
+      if (stillFor > 120_000) {
+        drainStalledWith = s.pending;
+        o.log(`the twins stopped applying with ${s.pending} readings pending; taking the census as it is`);
+        break;
+      }
+      await sleep(1000);
+    }
+    o.log(`backlog applied: ${last} readings applied in all`);
+    const vehicleIds = Array.from({ length: vehicles }, (_, i) => vehicleId(o.firstVehicle + i));
+    let loss = compareWithTwins(report.devices, await twinCensus(nc, vehicleIds, o.partitions));
+    for (let retry = 0; retry < 6 && loss.lost > 0; retry++) {
+      o.log(`census: ${loss.lost} readings not applied yet; asking again`);
+      await sleep(5000);
+      const again = compareWithTwins(report.devices, await twinCensus(nc, vehicleIds, o.partitions));
+      const moved = again.applied !== loss.applied;
+      loss = again;
+      if (!moved) break;
+    }
+    const deadLettered = (await jsm.streams.info(STREAM_DEAD_LETTER)).state.messages - deadLettersBefore;
+    const droppedAfter = await brokerDropped(o.mqttUrl);
+
+    const windowS = (atEnd.at - atStart.at) / 1000;
+    const inWindow = progress.filter((p) => p.at >= atStart.at - 2500 && p.at <= atEnd.at + 2500);
+    const first = inWindow[0];
+    const lastProgress = inWindow[inWindow.length - 1];
+    const offered = first && lastProgress && lastProgress.elapsedS > first.elapsedS ? (lastProgress.sent - first.sent) / (lastProgress.elapsedS - first.elapsedS) : 0;
+    const windowSamples = samples.filter((s) => s.at >= atStart.at && s.at <= atEnd.at);
+    const rates = windowSamples.slice(1).map((s, i) => (s.applied - windowSamples[i]!.applied) / ((s.at - windowSamples[i]!.at) / 1000));
+    const latency = subtractCounts(atEnd.latency, atStart.latency);
+    return {
+      devices: report.totals.devices,
+      devicesConnected: Math.max(0, ...progress.map((p) => p.connected)),
+      devicesConnectedOnce: report.totals.connectedOnce,
+      windowS,
+      offeredMsgsPerSec: Math.round(offered),
+      appliedMsgsPerSec: Math.round(windowS > 0 ? (atEnd.applied - atStart.applied) / windowS : 0),
+      appliedMsgsPerSecMin: Math.round(rates.length ? Math.min(...rates) : 0),
+      latency: {
+        p50Ms: round(quantileOf(latency, 0.5)),
+        p95Ms: round(quantileOf(latency, 0.95)),
+        p99Ms: round(quantileOf(latency, 0.99)),
+        count: latency.count,
+        negative: latency.negative,
+      },
+      loss,
+      malformedAcked: report.totals.malformedAcked,
+      deadLettered,
+      sim: report.totals,
+      simExitCode,
+      processes: sampler.figures(),
+      lagAtWindowEnd: atEnd.pending,
+      drainStalledWith,
+      brokerDropped: droppedBefore === null || droppedAfter === null ? null : droppedAfter - droppedBefore,
+      loadAverage: { atStart: round1(loadAtStart), atEnd: round1(loadAtEnd) },
+    };
+  } finally {
+    await Promise.all(started.map((p) => p.stop()));
+    await nc.close();
+  }
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+function round(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms);
+}
+
+/** The simulator's worker processes (`fleet sim --processes`), children of its parent process. */
+function simWorkers(p: FleetProcess): Array<{ name: string; pid: number }> {
+  if (p.name !== 'sim' || p.child.exitCode !== null) return [];
+  return descendantsOf(p.pid).map((pid, i) => ({ name: `sim-worker-${i + 1}`, pid }));
+}

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench:load`: the whole data path at fleet scale on this machine. Private NATS and
+ * Mosquitto (infra/stack), twin hosts and ingress replicas as `fleet` child processes, and
+ * `fleet sim` with 20,000 devices, each its own MQTT connection, measured for 5 minutes after all
+ * are connected. Loss is the simulator's own account of QoS 1 acknowledgements against what
+ * every device twin says it applied.
+ *
+ * Environment (all optional): FLEET_BENCH_DEVICES (20000), FLEET_BENCH_SECONDS (300),
+ * FLEET_BENCH_RATE (device sampling speed-up, 12: ~10,000 msgs/s offered, the target), FLEET_BENCH_INGRESS (replicas, 2),
+ * FLEET_BENCH_INGRESS_CONNECTIONS (per replica, 32), FLEET_BENCH_HOSTS (twin hosts, 2),
+ * FLEET_BENCH_SIM_PROCESSES (2), FLEET_BENCH_CONNECT_RATE (connections/s, 1000),
+ * FLEET_BENCH_SIM_ARGS (more `fleet sim` flags, e.g. "--duplicate-rate 0.01").
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../infra/stack/address';
+import * as mosquitto from '../../infra/stack/mosquitto';
+import * as nats from '../../infra/stack/nats';
+import type { StartedServer } from '../../infra/stack/server';
+import { runLoad } from './harness';
+import { printResult } from './print';
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    console.error(`bench:load: ${name}="${raw}" must be a number within ${min}..${max}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const devices = envNumber('FLEET_BENCH_DEVICES', 20_000, 4, 200_000);
+const seconds = envNumber('FLEET_BENCH_SECONDS', 300, 10, 86_400);
+const rate = envNumber('FLEET_BENCH_RATE', 12, 0.01, 1000);
+const baseDir = mkdtempSync(join(tmpdir(), 'fleettwin-bench-load-'));
+chmodSync(baseDir, 0o755); // Mosquitto runs as its own account under root.
+const servers: StartedServer[] = [];
+let exitCode = 1;
+try {
+  console.log(`bench:load — servers and logs in ${baseDir}`);
+  servers.push(await nats.start({ port: await freePort(), dataDir: join(baseDir, 'nats') }));
+  servers.push(await mosquitto.start({ port: await freePort(), dataDir: join(baseDir, 'mosquitto') }));
+  const [natsServer, mqttServer] = servers as [StartedServer, StartedServer];
+  console.log(`NATS ${natsServer.address}, Mosquitto ${mqttServer.address}`);
+  const result = await runLoad({
+    natsUrl: natsServer.address,
+    mqttUrl: mqttServer.address,
+    partitions: 64,
+    devices,
+    seconds,
+    warmupS: 15,
+    rate,
+    firstVehicle: 1,
+    seed: 'bench-load',
+    ingressReplicas: envNumber('FLEET_BENCH_INGRESS', 2, 1, 16),
+    ingressConnections: envNumber('FLEET_BENCH_INGRESS_CONNECTIONS', 32, 1, 64),
+    twinHosts: envNumber('FLEET_BENCH_HOSTS', 2, 1, 16),
+    simProcesses: envNumber('FLEET_BENCH_SIM_PROCESSES', 2, 1, 16),
+    connectRate: envNumber('FLEET_BENCH_CONNECT_RATE', 1000, 10, 100_000),
+    simArgs: (process.env.FLEET_BENCH_SIM_ARGS ?? '').split(/\s+/).filter(Boolean),
+    workDir: baseDir,
+    servers: servers.map((s) => ({ name: s.server === 'NATS' ? 'nats-server' : 'mosquitto', pid: s.process.pid })),
+    log: (line) => console.log(line),
+  });
+  exitCode = printResult(result, { devices: 20_000, offeredMsgsPerSec: 10_000, appliedMsgsPerSec: 10_000, lost: 0, duplicatesApplied: 0, p99Ms: 1000 });
+} catch (err) {
+  console.error(`bench:load failed: ${(err as Error).stack ?? String(err)}`);
+} finally {
+  await Promise.allSettled(servers.map((s) => s.stop()));
+  if (exitCode === 0) rmSync(baseDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
