@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../infra/config/env';
-import { webDistDir } from './dist-dir';
+import nextConfig from './next.config';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webDir, '..');
@@ -39,7 +39,7 @@ export function register(program: Command): void {
           return;
         }
       }
-      const hasBuild = existsSync(path.join(webDir, webDistDir(), 'BUILD_ID'));
+      const hasBuild = existsSync(path.join(webDir, nextConfig.distDir ?? '.next', 'BUILD_ID'));
       const mode = opts.dev || !hasBuild ? 'dev' : 'start';
       console.log(`fleet web: http://127.0.0.1:${port} (next ${mode}${mode === 'dev' && !opts.dev ? ', no production build yet' : ''})`);
       process.exitCode = await runNext([mode, 'web', '--port', String(port), '--hostname', '127.0.0.1']);

@@ -2,13 +2,17 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Basemap } from '../lib/basemap';
-import { countFleet } from '../lib/fleet-counts';
+import { countFleet, countShown, isFiltering, noFilter, toggleFilter, type FilterDimension, type FleetFilter } from '../lib/fleet-counts';
+import { vehiclesMatching, type FacetSelection, type FleetFacets } from '../lib/fleet-facets';
 import { FleetStore } from '../lib/fleet-store';
+import { AppNav } from './AppNav';
+import { FacetFilters } from './FacetFilters';
 import { FleetHeader } from './FleetHeader';
 import { FleetMap, type FocusRequest } from './FleetMap';
 import { MapLegend } from './MapLegend';
 import { TwinPanel } from './TwinPanel';
 import { useFleetStream, type FleetStreamState } from './useFleetStream';
+import { usePolled } from './usePolled';
 import { VehicleSearch } from './VehicleSearch';
 
 interface FleetConsoleProps {
@@ -21,7 +25,20 @@ export function FleetConsole({ bounds, attribution }: FleetConsoleProps) {
   // Positions are stored as offsets from the middle of the map (see FleetStore).
   const [store] = useState(() => new FleetStore([(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2]));
   const stream = useFleetStream(store);
-  const counts = useMemo(() => countFleet(store.summaries), [store, stream.version]);
+  const counts = useMemo(() => countFleet(store.states, store.count), [store, stream.version]);
+  const [stateFilter, setStateFilter] = useState<FleetFilter>(noFilter);
+  const toggle = useCallback((dimension: FilterDimension, value: string) => setStateFilter((f) => toggleFilter(f, dimension, value)), []);
+  // The registry changes rarely (a new vehicle, a firmware update): a minute is fresh enough.
+  const facets = usePolled<FleetFacets>('/api/fleet/facets', 60_000);
+  const [selection, setSelection] = useState<FacetSelection>({});
+  const filter = useMemo<FleetFilter>(
+    () => ({ ...stateFilter, vehicles: facets.data ? vehiclesMatching(facets.data, selection) : null }),
+    [stateFilter, facets.data, selection],
+  );
+  const shown = useMemo(
+    () => (isFiltering(filter) ? countShown(store.states, store.ids, store.count, filter) : null),
+    [store, filter, stream.version],
+  );
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [focus, setFocus] = useState<FocusRequest | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -58,7 +75,9 @@ export function FleetConsole({ bounds, attribution }: FleetConsoleProps) {
           <span className="brand-name">FleetTwin</span>
           <StreamPill stream={stream} />
         </div>
-        <FleetHeader counts={counts} />
+        <AppNav />
+        <FleetHeader counts={counts} shown={shown} filter={filter} onToggle={toggle} />
+        <FacetFilters facets={facets.data} error={facets.error} selection={selection} onChange={setSelection} />
         <VehicleSearch ids={store.ids} version={stream.version} onPick={pick} />
       </header>
       <main className="stage">
@@ -67,6 +86,7 @@ export function FleetConsole({ bounds, attribution }: FleetConsoleProps) {
             store={store}
             bounds={bounds}
             selectedId={selectedId}
+            filter={filter}
             focus={focus}
             onSelect={selectFromMap}
             onProblem={setProblem}

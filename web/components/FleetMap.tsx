@@ -1,18 +1,12 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
-import {
-  COORDINATE_SYSTEM,
-  Deck,
-  FlyToInterpolator,
-  WebMercatorViewport,
-  type MapViewState,
-  type PickingInfo,
-} from '@deck.gl/core';
-import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import type { Basemap, Road, RoadKind } from '../lib/basemap';
+import { Deck, FlyToInterpolator, WebMercatorViewport, type Layer, type MapViewState, type PickingInfo } from '@deck.gl/core';
+import type { Basemap } from '../lib/basemap';
+import { filterMask, type FleetFilter } from '../lib/fleet-counts';
 import type { FleetStore } from '../lib/fleet-store';
-import type { Rgb } from '../lib/vehicle-style';
+import { roadLayer, selectionLayers, vehicleLayer, type VehicleTable } from './map/layers';
+import { roadPaths } from './map/road-paths';
 
 export interface FocusRequest {
   vehicleId: string;
@@ -24,52 +18,75 @@ interface FleetMapProps {
   store: FleetStore;
   bounds: Basemap['bounds'];
   selectedId: string | null;
+  filter: FleetFilter;
   focus: FocusRequest | null;
   onSelect(vehicleId: string | null): void;
   onProblem(message: string): void;
 }
 
-const roadStyle: Record<RoadKind, { color: [number, number, number, number]; widthM: number }> = {
-  foot: { color: [36, 48, 63, 255], widthM: 2 },
-  minor: { color: [44, 58, 76, 255], widthM: 5 },
-  secondary: { color: [61, 78, 100, 255], widthM: 8 },
-  major: { color: [82, 102, 128, 255], widthM: 11 },
-};
-const SELECTED_RING: Rgb = [255, 255, 255];
 const FOCUS_ZOOM = 16.5;
+const FLY_MS = 900;
 
 /**
  * The deck.gl map, driven imperatively: vehicles move every animation frame, which must not
  * re-render React. Vehicle data are the store's typed arrays, handed over as binary attributes.
  */
-export function FleetMap({ store, bounds, selectedId, focus, onSelect, onProblem }: FleetMapProps) {
+export function FleetMap({ store, bounds, selectedId, filter, focus, onSelect, onProblem }: FleetMapProps) {
   const container = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const deckRef = useRef<Deck | null>(null);
   const viewState = useRef<MapViewState | null>(null);
-  const latest = useRef({ selectedId, onSelect, onProblem });
-  latest.current = { selectedId, onSelect, onProblem };
+  const latest = useRef({ selectedId, filter, onSelect, onProblem });
+  latest.current = { selectedId, filter, onSelect, onProblem };
   const selectionChanged = useRef(true);
+  /** The vehicle the camera keeps centred after a fly-to, from `after` (ms, performance clock). */
+  const follow = useRef<{ vehicleId: string; after: number } | null>(null);
 
   useEffect(() => {
     selectionChanged.current = true;
+  }, [filter]);
+
+  useEffect(() => {
+    selectionChanged.current = true;
+    if (follow.current && follow.current.vehicleId !== selectedId) follow.current = null;
   }, [selectedId]);
 
   useEffect(() => {
     const parent = container.current;
-    if (!parent) return;
+    const canvas = canvasRef.current;
+    if (!parent || !canvas) return;
     const initial = fitView(bounds, parent.clientWidth, parent.clientHeight);
     viewState.current = initial;
-    let roads: Road[] = [];
+    let roads: Layer | null = null;
     let frame = 0;
-    let drawnVersion = -1;
-    let colours = { version: -1, fill: store.fillColors.subarray(0, 0), line: store.lineColors.subarray(0, 0) };
+    let drawn = { version: -1, progress: -1 };
+    let table: VehicleTable | null = null;
+    let tableFor: { version: number; filter: FleetFilter | null; buffer: ArrayBufferLike | null } = { version: -1, filter: null, buffer: null };
+    let mask = new Float32Array(1024);
+    let trail: { version: number; slot: number; points: Array<[number, number]> } = { version: -1, slot: -1, points: [] };
 
+    // Our own canvas, not one deck.gl adds: a remount (React strict mode, HMR) reuses it.
     const deck = new Deck({
-      parent,
+      canvas,
       initialViewState: initial,
       controller: { doubleClickZoom: true, touchRotate: false, dragRotate: false },
-      onViewStateChange: ({ viewState: next }) => {
+      // Dots are a few pixels wide: a click or hover that close still finds the vehicle.
+      pickingRadius: 6,
+      // Drawing is on the CPU where there is no GPU (SwiftShader): a device pixel per CSS pixel
+      // keeps the fill cost of 20,000 dots at a quarter on a 2x screen.
+      useDevicePixels: false,
+      // deck.gl's own figures, once a second, for anyone profiling the page (bench:map reads them).
+      _onMetrics: (metrics) => {
+        parent.dataset.fps = metrics.fps.toFixed(1);
+        parent.dataset.cpuMsPerFrame = metrics.cpuTimePerFrame.toFixed(2);
+        parent.dataset.gpuMsPerFrame = metrics.gpuTimePerFrame.toFixed(2);
+        parent.dataset.setPropsMs = metrics.setPropsTime.toFixed(2);
+        parent.dataset.updateAttributesMs = metrics.updateAttributesTime.toFixed(2);
+      },
+      onViewStateChange: ({ viewState: next, interactionState }) => {
         viewState.current = next as MapViewState;
+        // Dragging the map takes the camera back from a followed vehicle; zooming keeps it.
+        if (interactionState.isDragging || interactionState.isPanning) follow.current = null;
       },
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onClick: (info: PickingInfo) => {
@@ -77,7 +94,7 @@ export function FleetMap({ store, bounds, selectedId, focus, onSelect, onProblem
       },
       getTooltip: (info: PickingInfo) => {
         if (info.layer?.id !== 'vehicles' || info.index < 0) return null;
-        const v = store.summaries[info.index];
+        const v = store.get(store.ids[info.index] ?? '');
         if (!v) return null;
         return {
           text: `${v.id}\n${v.motion} · ${Math.round(v.speedKph)} km/h\n${v.health} · ${v.connectivity}`,
@@ -90,23 +107,52 @@ export function FleetMap({ store, bounds, selectedId, focus, onSelect, onProblem
     });
     deckRef.current = deck;
 
+    /** The vehicle table deck.gl reads; rebuilt (an upload) only when the store or the filter changed. */
+    const vehicleTable = (): VehicleTable => {
+      const { filter: wanted } = latest.current;
+      if (table && tableFor.version === store.version && tableFor.filter === wanted && tableFor.buffer === store.glideTo.buffer) return table;
+      const count = store.count;
+      if (mask.length < count) mask = new Float32Array(Math.max(count, 2 * mask.length));
+      filterMask(store.states, store.ids, count, wanted, mask);
+      tableFor = { version: store.version, filter: wanted, buffer: store.glideTo.buffer };
+      table = {
+        length: count,
+        attributes: {
+          getPosition: { value: store.glideTo.subarray(0, 2 * count), size: 2 },
+          getGlideFrom: { value: store.glideFrom.subarray(0, 2 * count), size: 2 },
+          getFillColor: { value: store.fillColors.subarray(0, 4 * count), size: 4 },
+          getLineColor: { value: store.lineColors.subarray(0, 4 * count), size: 4 },
+          getShown: { value: mask.subarray(0, count), size: 1 },
+        },
+      };
+      return table;
+    };
+
     const draw = (now: number) => {
-      const moved = store.frame(now);
-      if (moved || store.version !== drawnVersion || selectionChanged.current) {
-        drawnVersion = store.version;
-        selectionChanged.current = false;
-        const count = store.count;
-        // Colours change once a second at most: hand deck.gl new views (an upload) only then.
-        if (colours.version !== store.version || colours.fill.buffer !== store.fillColors.buffer) {
-          colours = {
-            version: store.version,
-            fill: store.fillColors.subarray(0, 4 * count),
-            line: store.lineColors.subarray(0, 4 * count),
-          };
-        }
-        deck.setProps({ layers: layersFor(store, roads, colours, latest.current.selectedId) });
-      }
       frame = requestAnimationFrame(draw);
+      const progress = store.glideProgress(now);
+      const selected = latest.current.selectedId === null ? undefined : store.indexOf(latest.current.selectedId);
+      const at = selected === undefined ? null : store.positionAt(selected, now);
+      const followed = follow.current && now >= follow.current.after ? store.indexOf(follow.current.vehicleId) : undefined;
+      if (followed !== undefined && progress < 1 && viewState.current) {
+        const [x, y] = followed === selected && at ? at : store.positionAt(followed, now);
+        viewState.current = { ...viewState.current, longitude: x + store.origin[0], latitude: y + store.origin[1] };
+        deck.setProps({ initialViewState: viewState.current });
+      }
+      // Nothing moved and nothing changed: deck.gl keeps the last picture.
+      if (progress === drawn.progress && store.version === drawn.version && !selectionChanged.current) return;
+      drawn = { version: store.version, progress };
+      selectionChanged.current = false;
+      if (selected !== undefined && (trail.version !== store.version || trail.slot !== selected)) {
+        trail = { version: store.version, slot: selected, points: store.trailOf(selected) };
+      }
+      deck.setProps({
+        layers: [
+          roads,
+          vehicleLayer(vehicleTable(), store.origin, progress),
+          ...selectionLayers(store.origin, selected === undefined ? [] : trail.points, at),
+        ],
+      });
     };
     frame = requestAnimationFrame(draw);
 
@@ -117,7 +163,7 @@ export function FleetMap({ store, bounds, selectedId, focus, onSelect, onProblem
         return response.json() as Promise<Basemap>;
       })
       .then((basemap) => {
-        roads = basemap.roads;
+        roads = roadLayer(roadPaths(basemap.roads, store.origin), store.origin);
         selectionChanged.current = true;
       })
       .catch((err: unknown) => {
@@ -137,6 +183,7 @@ export function FleetMap({ store, bounds, selectedId, focus, onSelect, onProblem
     const summary = focus && store.get(focus.vehicleId);
     if (!deck || !summary) return;
     const current = viewState.current;
+    follow.current = { vehicleId: focus.vehicleId, after: performance.now() + FLY_MS };
     deck.setProps({
       initialViewState: {
         longitude: summary.lon,
@@ -144,13 +191,17 @@ export function FleetMap({ store, bounds, selectedId, focus, onSelect, onProblem
         zoom: Math.max(current?.zoom ?? 0, FOCUS_ZOOM),
         pitch: 0,
         bearing: 0,
-        transitionDuration: 900,
+        transitionDuration: FLY_MS,
         transitionInterpolator: new FlyToInterpolator(),
       },
     });
   }, [focus, store]);
 
-  return <div ref={container} className="map" data-testid="fleet-map" />;
+  return (
+    <div ref={container} className="map" data-testid="fleet-map">
+      <canvas ref={canvasRef} className="map-canvas" />
+    </div>
+  );
 }
 
 function fitView(bounds: Basemap['bounds'], width: number, height: number): MapViewState {
@@ -163,66 +214,6 @@ function fitView(bounds: Basemap['bounds'], width: number, height: number): MapV
     { padding: Math.min(48, width / 8, height / 8) },
   );
   return { longitude, latitude, zoom, pitch: 0, bearing: 0 };
-}
-
-function layersFor(
-  store: FleetStore,
-  roads: Road[],
-  colours: { fill: Uint8Array; line: Uint8Array },
-  selectedId: string | null,
-) {
-  const count = store.count;
-  const offsets = { coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS, coordinateOrigin: [...store.origin, 0] as [number, number, number] };
-  const selected = selectedId === null ? undefined : store.indexOf(selectedId);
-  return [
-    new PathLayer<Road>({
-      id: 'roads',
-      data: roads,
-      getPath: (road) => road.path,
-      getColor: (road) => roadStyle[road.kind].color,
-      getWidth: (road) => roadStyle[road.kind].widthM,
-      widthUnits: 'meters',
-      widthMinPixels: 1,
-      capRounded: true,
-      jointRounded: true,
-    }),
-    new ScatterplotLayer({
-      id: 'vehicles',
-      ...offsets,
-      data: {
-        length: count,
-        attributes: {
-          getPosition: { value: store.positions.subarray(0, 2 * count), size: 2 },
-          getFillColor: { value: colours.fill, size: 4 },
-          getLineColor: { value: colours.line, size: 4 },
-        },
-      },
-      radiusUnits: 'meters',
-      getRadius: 6,
-      radiusMinPixels: 4.5,
-      radiusMaxPixels: 12,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 2,
-      pickable: true,
-      autoHighlight: true,
-      highlightColor: [255, 255, 255, 90],
-    }),
-    new ScatterplotLayer<number>({
-      id: 'selected-vehicle',
-      ...offsets,
-      data: selected === undefined ? [] : [selected],
-      getPosition: (i) => [store.positions[2 * i]!, store.positions[2 * i + 1]!],
-      updateTriggers: { getPosition: [store.positions[2 * (selected ?? 0)], store.positions[2 * (selected ?? 0) + 1]] },
-      radiusUnits: 'pixels',
-      getRadius: 13,
-      filled: false,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 2.5,
-      getLineColor: [...SELECTED_RING, 230],
-    }),
-  ];
 }
 
 const tooltipStyle = {

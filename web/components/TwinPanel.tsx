@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { VehicleSummary } from '../../twins/projection/fleet-view';
+import type { LiveVehicle } from '../lib/fleet-store';
 import { TwinStatus } from './TwinStatus';
 import { TwinView } from './TwinView';
 import { useTwin } from './useTwin';
@@ -10,7 +10,7 @@ import { VehicleSummaryCard } from './VehicleSummaryCard';
 interface TwinPanelProps {
   vehicleId: string;
   /** From the fleet stream; undefined when the vehicle is not on the map. */
-  summary: VehicleSummary | undefined;
+  summary: LiveVehicle | undefined;
   onClose(): void;
 }
 

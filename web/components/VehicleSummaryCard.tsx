@@ -1,9 +1,9 @@
-import type { VehicleSummary } from '../../twins/projection/fleet-view';
-import { formatAgo, formatNumber } from '../lib/format';
+import type { LiveVehicle } from '../lib/fleet-store';
+import { formatNumber } from '../lib/format';
 import { connectivityColors, css, healthColors, motionColors } from '../lib/vehicle-style';
 
 /** The live line of the fleet stream for one vehicle. */
-export function VehicleSummaryCard({ summary }: { summary: VehicleSummary }) {
+export function VehicleSummaryCard({ summary }: { summary: LiveVehicle }) {
   return (
     <div className="summary" data-testid="vehicle-summary">
       <div className="chips">
@@ -30,14 +30,6 @@ export function VehicleSummaryCard({ summary }: { summary: VehicleSummary }) {
           <dd className="num">
             {summary.lat.toFixed(5)}, {summary.lon.toFixed(5)}
           </dd>
-        </div>
-        <div className="kv-row">
-          <dt>odometer</dt>
-          <dd>{formatNumber(Math.round(summary.odometerKm * 10) / 10)} km</dd>
-        </div>
-        <div className="kv-row">
-          <dt>updated</dt>
-          <dd>{formatAgo(summary.updatedAt)}</dd>
         </div>
       </dl>
     </div>

@@ -2,13 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { FleetStore } from '../lib/fleet-store';
-import {
-  STREAM_RETRY_MS,
-  streamEvents,
-  type DeltaEvent,
-  type SnapshotEvent,
-  type StatusEvent,
-} from '../lib/stream-protocol';
+import { FrameReader, frameKinds } from '../lib/fleet-wire';
 import type { NatsLinkState } from '../server/nats-link';
 
 export type StreamConnection = 'connecting' | 'live' | 'reconnecting';
@@ -24,9 +18,12 @@ export interface FleetStreamState {
   lastMessageAt: number | null;
 }
 
+/** Milliseconds before reconnecting a dropped or refused stream. */
+const RETRY_MS = 2_000;
+
 /**
- * Feeds `store` from GET /api/fleet/stream. EventSource reconnects by itself after a dropped
- * connection; after a refused one (HTTP error) it gives up, so that case is retried here.
+ * Feeds `store` from the binary GET /api/fleet/stream (lib/fleet-wire), reconnecting for ever
+ * after a drop; every connection starts with a full catalogue and snapshot.
  */
 export function useFleetStream(store: FleetStore): FleetStreamState {
   const [state, setState] = useState<FleetStreamState>({
@@ -38,42 +35,46 @@ export function useFleetStream(store: FleetStore): FleetStreamState {
   });
 
   useEffect(() => {
-    let source: EventSource | null = null;
+    const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
     const update = (patch: Partial<FleetStreamState>) =>
       setState((s) => ({ ...s, ...patch, version: store.version, lastMessageAt: Date.now() }));
 
-    const open = () => {
-      source = new EventSource('/api/fleet/stream');
-      source.onopen = () => setState((s) => ({ ...s, connection: 'live' }));
-      source.addEventListener(streamEvents.snapshot, (e) => {
-        const snapshot = JSON.parse((e as MessageEvent<string>).data) as SnapshotEvent;
-        store.replaceAll(snapshot.vehicles, performance.now());
-        update({ connection: 'live', nats: snapshot.nats, loaded: true });
-      });
-      source.addEventListener(streamEvents.delta, (e) => {
-        const delta = JSON.parse((e as MessageEvent<string>).data) as DeltaEvent;
-        store.remove(delta.removed);
-        store.upsert(delta.vehicles, performance.now());
-        update({});
-      });
-      source.addEventListener(streamEvents.status, (e) => {
-        const status = JSON.parse((e as MessageEvent<string>).data) as StatusEvent;
-        update({ nats: status.nats });
-      });
-      source.onerror = () => {
-        setState((s) => ({ ...s, connection: 'reconnecting' }));
-        if (source?.readyState === EventSource.CLOSED) {
-          source.close();
-          retry = setTimeout(open, STREAM_RETRY_MS);
+    const open = async () => {
+      try {
+        const response = await fetch('/api/fleet/stream', { signal: controller.signal, cache: 'no-store' });
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+        setState((s) => ({ ...s, connection: 'live' }));
+        const reader = response.body.getReader();
+        const frames = new FrameReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          for (const frame of frames.push(value)) {
+            if (frame.kind === frameKinds.catalogue) {
+              store.applyCatalogue(frame.body);
+              update(frame.body.reset ? { nats: frame.body.nats, loaded: true } : { nats: frame.body.nats });
+            } else if (frame.kind === frameKinds.updates) {
+              store.applyUpdates(frame.payload, performance.now());
+              update({});
+            } else {
+              update({ nats: frame.body.nats });
+            }
+          }
         }
-      };
+      } catch (err) {
+        if (controller.signal.aborted) return;
+        console.warn(`fleet stream dropped: ${String(err)}`);
+      }
+      if (controller.signal.aborted) return;
+      setState((s) => ({ ...s, connection: 'reconnecting' }));
+      retry = setTimeout(() => void open(), RETRY_MS);
     };
 
-    open();
+    void open();
     return () => {
+      controller.abort();
       clearTimeout(retry);
-      source?.close();
     };
   }, [store]);
 

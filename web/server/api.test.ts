@@ -10,6 +10,8 @@ import type { FleetDelta, VehicleSummary } from '../../twins/projection/fleet-vi
 import { fleetResponse, healthResponse, twinResponse } from './api';
 import { fleetStreamResponse } from './fleet-stream';
 import { createWebRuntime, type WebRuntime } from './runtime';
+import { FleetStore } from '../lib/fleet-store';
+import { FrameReader, frameKinds, type Frame } from '../lib/fleet-wire';
 
 /**
  * The API's contract against the real NATS at FLEET_NATS_URL. The test plays the twin hosts
@@ -92,7 +94,7 @@ function isolatedId(prefix: string, partitions: number): string {
 const ISOLATED_PARTITIONS = 4096;
 
 describe('GET /api/fleet', () => {
-  it('lists the vehicles of deltas published on NATS, and forgets those a full batch no longer lists', async () => {
+  it('lists the vehicles of deltas published on NATS, and forgets those a complete full batch no longer lists', async () => {
     const a = `veh-a-${run}`;
     const b = `veh-b-${run}`;
     publishDelta({ full: false, vehicles: [vehicle(a), vehicle(b)] });
@@ -100,8 +102,11 @@ describe('GET /api/fleet', () => {
     const ids = await fleetIds();
     expect(ids.has(a) && ids.has(b)).toBe(true);
 
+    // b is gone once the full batch that left it out is complete: when the next one begins
     publishDelta({ full: true, vehicles: [vehicle(a, { lat: 43.74 })] });
-    await eventually(() => runtime.projection.get(a)?.lat === 43.74);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    publishDelta({ full: true, vehicles: [vehicle(a, { lat: 43.75 })] });
+    await eventually(() => runtime.projection.get(a)?.lat === 43.75);
     const after = await fleetIds();
     expect(after.has(a)).toBe(true);
     expect(after.has(b)).toBe(false);
@@ -124,29 +129,32 @@ describe('GET /api/fleet', () => {
 });
 
 describe('GET /api/fleet/stream', () => {
-  it('sends the current fleet at connect, then the changed vehicles at the next tick', async () => {
+  it('sends the current fleet at connect, then the changed vehicles at the next tick, as binary frames', async () => {
     const parked = `veh-stream-${run}`;
     publishDelta({ full: false, vehicles: [vehicle(parked, { motion: 'parked', speedKph: 0 })] });
     await eventually(() => runtime.projection.get(parked));
+    // The broadcaster gives the vehicle its wire index at its next tick.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     const abort = new AbortController();
     const response = fleetStreamResponse(runtime.broadcaster, abort.signal);
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const events = readSse(response);
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    const store = new FleetStore([7.42, 43.73]);
+    const frames = readFrames(response, store);
 
-    const snapshot = await nextEvent(events, 'snapshot');
-    expect(snapshot.nats).toBe('connected');
-    expect((snapshot.vehicles as VehicleSummary[]).some((v) => v.id === parked)).toBe(true);
+    const first = await nextFrame(frames, frameKinds.catalogue);
+    expect(first.kind === frameKinds.catalogue && first.body.reset && first.body.nats).toBe('connected');
+    await nextFrame(frames, frameKinds.updates);
+    expect(store.get(parked)).toMatchObject({ motion: 'parked', speedKph: 0 });
 
     publishDelta({ full: false, vehicles: [vehicle(parked, { motion: 'driving', speedKph: 44 })] });
+    await eventually(() => runtime.projection.get(parked)?.motion === 'driving');
     for (;;) {
-      const delta = await nextEvent(events, 'delta');
-      const mine = (delta.vehicles as VehicleSummary[]).find((v) => v.id === parked);
-      if (mine) {
-        expect(mine.motion).toBe('driving');
-        break;
-      }
+      await nextFrame(frames, frameKinds.updates);
+      if (store.get(parked)?.motion === 'driving') break;
     }
+    expect(store.get(parked)!.speedKph).toBeCloseTo(44, 5);
+    expect(runtime.broadcaster.stats.updateBytes / runtime.broadcaster.stats.vehicleUpdates).toBeLessThanOrEqual(24 + 17);
     abort.abort();
     await eventually(() => runtime.broadcaster.listeners === 0);
   });
@@ -265,31 +273,26 @@ describe('GET /api/health', () => {
   });
 });
 
-type SseEvent = { event: string; data: Record<string, unknown> };
-
-async function* readSse(response: Response): AsyncGenerator<SseEvent> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+/** Reads the binary stream into `store`, yielding each frame after it was applied. */
+async function* readFrames(response: Response, store: FleetStore): AsyncGenerator<Frame> {
+  const reader = response.body!.getReader();
+  const frames = new FrameReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.+)$/m.exec(frame)?.[1];
-      const data = /^data: (.+)$/m.exec(frame)?.[1];
-      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
+    for (const frame of frames.push(value)) {
+      if (frame.kind === frameKinds.catalogue) store.applyCatalogue(frame.body);
+      else if (frame.kind === frameKinds.updates) store.applyUpdates(frame.payload, 0);
+      yield frame;
     }
   }
 }
 
-async function nextEvent(events: AsyncGenerator<SseEvent>, name: string): Promise<Record<string, unknown>> {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${name} event in time`)), 5_000));
+async function nextFrame(frames: AsyncGenerator<Frame>, kind: number): Promise<Frame> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no frame of kind ${kind} in time`)), 5_000));
   for (;;) {
-    const next = await Promise.race([events.next(), timeout]);
+    const next = await Promise.race([frames.next(), timeout]);
     if (next.done) throw new Error('stream ended');
-    if (next.value.event === name) return next.value.data;
+    if (next.value.kind === kind) return next.value;
   }
 }

@@ -4,6 +4,7 @@ import { partitionOf } from '../../twins/bus/subjects';
 import type { FleetProjection } from './fleet-projection';
 import type { FeedStats } from './fleet-feed';
 import type { NatsLinkState } from './nats-link';
+import type { StreamStats } from './fleet-stream';
 import { queryTwin, type TwinQueryOptions } from './twin-query';
 
 /**
@@ -72,10 +73,12 @@ export interface HealthInput {
   projection: FleetProjection;
   feed: FeedStats;
   streamClients: number;
+  /** Bytes and vehicle updates the live stream sent (per browser). */
+  stream?: StreamStats;
 }
 
 /** GET /api/health: 200 while NATS is reachable, 503 (same body) while it is not. */
-export function healthResponse({ nats, projection, feed, streamClients }: HealthInput, now: number = Date.now()): Response {
+export function healthResponse({ nats, projection, feed, streamClients, stream }: HealthInput, now: number = Date.now()): Response {
   const { vehicles, hosts, lastDeltaAt } = projection.stats();
   const ok = nats === 'connected';
   return jsonResponse(
@@ -87,6 +90,7 @@ export function healthResponse({ nats, projection, feed, streamClients }: Health
       lastDeltaAgoMs: lastDeltaAt === null ? null : now - lastDeltaAt,
       deltas: feed,
       streamClients,
+      stream: stream ?? { updateBytes: 0, vehicleUpdates: 0 },
     },
     ok ? 200 : 503,
   );

@@ -9,16 +9,22 @@ export interface FleetChanges {
 interface Owned {
   summary: VehicleSummary;
   hostId: string;
+  /** `at` of the owner's latest delta that listed it. */
+  listedAt: number;
 }
 
 /**
  * The web server's picture of the fleet, folded from the twin hosts' deltas. A vehicle belongs to
  * the host that last reported it; a host's `full` batch is the truth about what it owns, so owned
- * vehicles missing from it are gone (moved to another host, or retired).
+ * vehicles missing from it are gone (moved to another host, or retired). A host with many twins
+ * sends one full batch as several messages with the same `at`, so a batch is known complete only
+ * when the next one begins: vehicles it did not list leave then (one full period late).
  */
 export class FleetProjection {
   private readonly vehicles = new Map<string, Owned>();
   private readonly hostSeenAt = new Map<string, number>();
+  /** `at` of each host's full batch in progress. */
+  private readonly hostFullAt = new Map<string, number>();
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
   private lastDeltaAt: number | null = null;
@@ -26,13 +32,17 @@ export class FleetProjection {
   apply(delta: FleetDelta, receivedAt: number = Date.now()): void {
     this.hostSeenAt.set(delta.hostId, receivedAt);
     this.lastDeltaAt = receivedAt;
-    for (const summary of delta.vehicles) this.upsert(delta.hostId, summary);
-    if (delta.full) {
-      const listed = new Set(delta.vehicles.map((v) => v.id));
-      for (const [id, owned] of this.vehicles) {
-        if (owned.hostId === delta.hostId && !listed.has(id)) this.remove(id);
+    const previousFull = this.hostFullAt.get(delta.hostId);
+    if (delta.full && previousFull !== delta.at) {
+      // The previous full batch is complete: what it did not list, the host no longer owns.
+      if (previousFull !== undefined) {
+        for (const [id, owned] of this.vehicles) {
+          if (owned.hostId === delta.hostId && owned.listedAt < previousFull) this.remove(id);
+        }
       }
+      this.hostFullAt.set(delta.hostId, delta.at);
     }
+    for (const summary of delta.vehicles) this.upsert(delta.hostId, summary, delta.at);
   }
 
   /** Drops the vehicles of hosts not heard from for `silenceMs` (stopped or crashed hosts). */
@@ -40,7 +50,10 @@ export class FleetProjection {
     const silent = [...this.hostSeenAt].filter(([, seenAt]) => now - seenAt > silenceMs).map(([hostId]) => hostId);
     if (silent.length === 0) return [];
     const gone = new Set(silent);
-    for (const hostId of silent) this.hostSeenAt.delete(hostId);
+    for (const hostId of silent) {
+      this.hostSeenAt.delete(hostId);
+      this.hostFullAt.delete(hostId);
+    }
     for (const [id, owned] of this.vehicles) if (gone.has(owned.hostId)) this.remove(id);
     return silent;
   }
@@ -78,12 +91,12 @@ export class FleetProjection {
     return { vehicles: this.vehicles.size, hosts: this.hostSeenAt.size, lastDeltaAt: this.lastDeltaAt };
   }
 
-  private upsert(hostId: string, summary: VehicleSummary): void {
+  private upsert(hostId: string, summary: VehicleSummary, listedAt: number): void {
     const known = this.vehicles.get(summary.id);
     // A twin that moved between hosts may still be listed by its old host for a moment:
     // the newer reading wins, whoever sends it.
     if (known && known.summary.updatedAt > summary.updatedAt) return;
-    this.vehicles.set(summary.id, { summary, hostId });
+    this.vehicles.set(summary.id, { summary, hostId, listedAt });
     this.removed.delete(summary.id);
     // Full batches repeat every vehicle; only real changes go out to the browsers.
     if (!known || !sameSummary(known.summary, summary)) this.changed.add(summary.id);

@@ -1,30 +1,58 @@
-import {
-  STREAM_RETRY_MS,
-  streamEvents,
-  type DeltaEvent,
-  type SnapshotEvent,
-  type StatusEvent,
-} from '../lib/stream-protocol';
+import { encodeJsonFrame, encodeUpdates, frameKinds, type CatalogueFrame, type WireUpdate } from '../lib/fleet-wire';
 import type { FleetProjection } from './fleet-projection';
 import type { NatsLinkState } from './nats-link';
 
-type Send = (frame: string) => void;
+type Send = (frame: Uint8Array) => void;
 
-/** Seconds without a delta after which a comment line keeps proxies from closing the stream. */
+/** Quiet seconds after which a status frame keeps proxies from closing the stream. */
 const PING_EVERY_TICKS = 15;
 /** A browser this many frames behind is cut off; it reconnects and starts from a snapshot. */
 const MAX_QUEUED_FRAMES = 30;
 
-export function sseFrame(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** Wire indices of vehicles: dense, and a freed one is reused only after its removal went out. */
+class WireIndex {
+  private readonly byId = new Map<string, number>();
+  private readonly free: number[] = [];
+  private next = 0;
+
+  get(id: string): number | undefined {
+    return this.byId.get(id);
+  }
+
+  entries(): IterableIterator<[string, number]> {
+    return this.byId.entries();
+  }
+
+  add(id: string): number {
+    const index = this.free.pop() ?? this.next++;
+    this.byId.set(id, index);
+    return index;
+  }
+
+  remove(id: string): number | undefined {
+    const index = this.byId.get(id);
+    if (index === undefined) return undefined;
+    this.byId.delete(id);
+    this.free.push(index);
+    return index;
+  }
+}
+
+export interface StreamStats {
+  /** Bytes of update frames sent per listener since start (headers included). */
+  updateBytes: number;
+  /** Vehicle updates in them. */
+  vehicleUpdates: number;
 }
 
 /**
- * Fans the projection's changes out to every connected browser: one JSON serialisation per
- * tick, however many browsers listen.
+ * Fans the projection's changes out to every connected browser as binary frames (lib/fleet-wire):
+ * one encoding per tick, however many browsers listen.
  */
 export class FleetBroadcaster {
+  readonly stats: StreamStats = { updateBytes: 0, vehicleUpdates: 0 };
   private readonly subscribers = new Set<Send>();
+  private readonly index = new WireIndex();
   private quietTicks = 0;
 
   constructor(
@@ -41,36 +69,61 @@ export class FleetBroadcaster {
     return () => this.subscribers.delete(send);
   }
 
-  snapshotFrame(now: number = Date.now()): string {
-    const event: SnapshotEvent = { at: now, nats: this.natsState(), vehicles: this.projection.snapshot() };
-    return sseFrame(streamEvents.snapshot, event);
+  /** What a browser gets first: the whole catalogue, then every vehicle's current state. */
+  snapshotFrames(now: number = Date.now()): Uint8Array[] {
+    const added: Array<[number, string]> = [];
+    const updates: WireUpdate[] = [];
+    for (const [id, index] of this.index.entries()) {
+      const summary = this.projection.get(id);
+      if (!summary) continue;
+      added.push([index, id]);
+      updates.push({ index, summary });
+    }
+    const catalogue: CatalogueFrame = { at: now, nats: this.natsState(), reset: true, added, removed: [] };
+    return [encodeJsonFrame(frameKinds.catalogue, catalogue), encodeUpdates(now, updates)];
   }
 
   /** Called once a second: sends what changed since the last tick, if anything did. */
   tick(now: number = Date.now()): void {
     const { vehicles, removed } = this.projection.takeChanges();
     if (vehicles.length === 0 && removed.length === 0) {
-      if (++this.quietTicks % PING_EVERY_TICKS === 0) this.broadcast(': ping\n\n');
+      if (++this.quietTicks % PING_EVERY_TICKS === 0) this.broadcast(encodeJsonFrame(frameKinds.status, { nats: this.natsState() }));
       return;
     }
     this.quietTicks = 0;
-    const event: DeltaEvent = { at: now, vehicles, removed };
-    this.broadcast(sseFrame(streamEvents.delta, event));
+    const removedIndices = removed.flatMap((id) => this.index.remove(id) ?? []);
+    const added: Array<[number, string]> = [];
+    const updates: WireUpdate[] = vehicles.map((summary) => {
+      let index = this.index.get(summary.id);
+      if (index === undefined) {
+        index = this.index.add(summary.id);
+        added.push([index, summary.id]);
+      }
+      return { index, summary };
+    });
+    if (added.length > 0 || removedIndices.length > 0) {
+      const catalogue: CatalogueFrame = { at: now, nats: this.natsState(), reset: false, added, removed: removedIndices };
+      this.broadcast(encodeJsonFrame(frameKinds.catalogue, catalogue));
+    }
+    if (updates.length > 0) {
+      const frame = encodeUpdates(now, updates);
+      this.stats.updateBytes += frame.length;
+      this.stats.vehicleUpdates += updates.length;
+      this.broadcast(frame);
+    }
   }
 
   natsStateChanged(nats: NatsLinkState): void {
-    const event: StatusEvent = { nats };
-    this.broadcast(sseFrame(streamEvents.status, event));
+    this.broadcast(encodeJsonFrame(frameKinds.status, { nats }));
   }
 
-  private broadcast(frame: string): void {
+  private broadcast(frame: Uint8Array): void {
     for (const send of this.subscribers) send(frame);
   }
 }
 
-/** The SSE response of one browser: a snapshot now, then whatever the broadcaster sends. */
+/** The streamed response of one browser: a snapshot now, then whatever the broadcaster sends. */
 export function fleetStreamResponse(broadcaster: FleetBroadcaster, signal: AbortSignal): Response {
-  const encoder = new TextEncoder();
   let unsubscribe: () => void = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -85,12 +138,12 @@ export function fleetStreamResponse(broadcaster: FleetBroadcaster, signal: Abort
       const send: Send = (frame) => {
         if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_FRAMES) return end();
         try {
-          controller.enqueue(encoder.encode(frame));
+          controller.enqueue(frame);
         } catch {
           unsubscribe();
         }
       };
-      send(`retry: ${STREAM_RETRY_MS}\n\n${broadcaster.snapshotFrame()}`);
+      for (const frame of broadcaster.snapshotFrames()) send(frame);
       unsubscribe = broadcaster.subscribe(send);
       if (signal.aborted) end();
       else signal.addEventListener('abort', end, { once: true });
@@ -101,7 +154,7 @@ export function fleetStreamResponse(broadcaster: FleetBroadcaster, signal: Abort
   });
   return new Response(body, {
     headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': 'application/octet-stream',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       // Reverse proxies (nginx) must pass each frame on at once.

@@ -39,6 +39,19 @@ describe('FleetProjection', () => {
     expect(p.takeChanges().removed).toEqual([]);
   });
 
+  it('keeps every vehicle of a full batch split over several messages, and drops the unlisted once the next batch begins', () => {
+    const p = new FleetProjection();
+    p.apply({ hostId: 'h', at: 1, full: false, vehicles: [summary('a'), summary('b'), summary('retired')] }, 0);
+    // one full batch of a big host, as two messages with the same `at`
+    p.apply({ hostId: 'h', at: 5, full: true, vehicles: [summary('a')] }, 0);
+    p.apply({ hostId: 'h', at: 5, full: true, vehicles: [summary('b')] }, 0);
+    expect(p.snapshot().map((v) => v.id).sort()).toEqual(['a', 'b', 'retired']);
+    p.takeChanges();
+    p.apply({ hostId: 'h', at: 10, full: true, vehicles: [summary('a')] }, 0);
+    expect(p.snapshot().map((v) => v.id).sort()).toEqual(['a', 'b']);
+    expect(p.takeChanges().removed).toEqual(['retired']);
+  });
+
   it('drops the vehicles of a host that went silent, and only those', () => {
     const p = new FleetProjection();
     p.apply({ hostId: 'gone', at: 1, full: true, vehicles: [summary('a')] }, 0);

@@ -1,0 +1,11 @@
+import { webRuntime } from '../../../../server/runtime';
+import { whatIfStatusResponse } from '../../../../server/whatif-api';
+
+export const runtime = 'nodejs';
+
+type Params = { params: Promise<{ runId: string }> };
+
+export async function GET(_request: Request, { params }: Params): Promise<Response> {
+  const { temporal } = webRuntime();
+  return whatIfStatusResponse(() => temporal.client(), (await params).runId);
+}
