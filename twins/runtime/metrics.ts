@@ -64,6 +64,7 @@ export async function serveMetrics(host: TwinHost, port: number, bind = '127.0.0
   counter('fleet_twin_partition_moves_total', 'Partitions taken, lost and handed over', () => ({
     taken: host.stats.partitionsTaken, lost: host.stats.partitionsLost, handed_over: host.stats.partitionsHandedOver,
   }), 'move');
+  counter('fleet_twin_feed_restarts_total', 'Partition consumers found stalled and started again', () => ({ stalled: host.stats.feedRestarts }), 'cause');
   counter('fleet_twin_events_total', 'Domain events published', () => ({ published: host.stats.events, failed: host.stats.eventPublishFailures }), 'outcome');
 
   const server: Server = createServer((req, res) => {

@@ -1,5 +1,5 @@
 import type { Subscription } from '@nats-io/transport-node';
-import type { ConsumerMessages } from '@nats-io/jetstream';
+import type { PartitionFeed } from './partition-feed';
 import type { VehicleTwinActor } from './vehicle-twin-actor';
 
 /** What a host keeps for one partition it owns: its twins and how far it has applied the stream. */
@@ -9,9 +9,8 @@ export class OwnedPartition {
   readonly dirty = new Set<string>();
   /** Stream sequence of the last telemetry message applied. */
   appliedSeq = 0;
-  /** Messages of the partition not yet delivered to this host. */
-  pending = 0;
-  messages: ConsumerMessages | null = null;
+  /** The partition's TELEMETRY, from the first sequence not yet applied. */
+  feed: PartitionFeed | null = null;
   queries: Subscription | null = null;
   /** Twin commands (twin-commands.ts) for the partition's vehicles. */
   commands: Subscription | null = null;
@@ -23,11 +22,11 @@ export class OwnedPartition {
     readonly epoch: number,
   ) {}
 
-  async close(): Promise<void> {
+  close(): void {
     this.closed = true;
     this.queries?.unsubscribe();
     this.commands?.unsubscribe();
-    await this.messages?.close();
+    this.feed?.close();
     for (const twin of this.twins.values()) twin.stop();
   }
 }

@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ZodType } from 'zod';
-import { DeliverPolicy, jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import type { Logger } from '../../infra/log/logger';
 import { deadLetterHeaders, partitionOf, STREAM_TELEMETRY, subjects } from '../bus/subjects';
@@ -13,6 +13,7 @@ import { telemetrySchema } from '../telemetry/schema';
 import { DeadlineWheel } from './deadline-wheel';
 import { LatencyHistogram } from './latency-histogram';
 import { OwnedPartition } from './partition';
+import { PartitionFeed } from './partition-feed';
 import { twinCommandSchema, type TwinCommandReply } from './twin-commands';
 import { toPublished } from './twin-events';
 import { VehicleTwinActor, type TwinEvent } from './vehicle-twin-actor';
@@ -31,6 +32,8 @@ export interface TwinHostOptions {
   snapshotEveryMs?: number;
   deltaIntervalMs?: number;
   fullEveryMs?: number;
+  /** How long a partition may go without a message before its feed is checked (partition-feed.ts). */
+  feedQuietMs?: number;
 }
 
 export interface TwinHostStats {
@@ -47,6 +50,8 @@ export interface TwinHostStats {
   /** Times applying paused for a late lease renewal, and for how long in all. */
   renewalPauses: number;
   renewalPausedMs: number;
+  /** Partition consumers found stalled and started again. */
+  feedRestarts: number;
 }
 
 export interface PartitionStatus {
@@ -59,7 +64,6 @@ export interface PartitionStatus {
 const MAX_DELTA_BATCH = 1000;
 /** Partitions taken over at the same time. */
 const CLAIM_CONCURRENCY = 8;
-const YIELD_EVERY = 200;
 const encoder = new TextEncoder();
 
 /**
@@ -73,7 +77,7 @@ const encoder = new TextEncoder();
 export class TwinHost {
   readonly stats: TwinHostStats = {
     applied: 0, late: 0, duplicates: 0, tooOld: 0, invalid: 0, events: 0, eventPublishFailures: 0,
-    partitionsTaken: 0, partitionsLost: 0, partitionsHandedOver: 0, renewalPauses: 0, renewalPausedMs: 0,
+    partitionsTaken: 0, partitionsLost: 0, partitionsHandedOver: 0, renewalPauses: 0, renewalPausedMs: 0, feedRestarts: 0,
   };
   /** Device time → applied, for every new reading (the load benchmark reads it from the status). */
   readonly applyLatency = new LatencyHistogram();
@@ -109,6 +113,9 @@ export class TwinHost {
   private get ttlMs(): number {
     return this.options.leaseTtlMs ?? 5000;
   }
+  private get feedQuietMs(): number {
+    return this.options.feedQuietMs ?? 10_000;
+  }
   /** A lease must have this much time left for the host to keep applying under it. */
   private get fenceMarginMs(): number {
     return Math.min(1000, this.ttlMs / 5);
@@ -125,6 +132,7 @@ export class TwinHost {
     this.timers.push(setInterval(() => void this.rebalance(), this.options.heartbeatMs ?? 1000));
     this.timers.push(setInterval(() => this.onSecond(), this.options.deltaIntervalMs ?? 1000));
     this.timers.push(setInterval(() => void this.snapshotAll(), this.options.snapshotEveryMs ?? 30_000));
+    this.timers.push(setInterval(() => void this.checkFeeds(), this.feedQuietMs / 2));
     this.log.info({ hostId: this.options.hostId, owned: this.owned.size }, 'twin host started');
   }
 
@@ -136,7 +144,7 @@ export class TwinHost {
 
   partitionStatus(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map((p) => ({ partition: p.partition, twins: p.twins.size, appliedSeq: p.appliedSeq, pending: p.pending }))
+      .map((p) => ({ partition: p.partition, twins: p.twins.size, appliedSeq: p.appliedSeq, pending: p.feed?.pending ?? 0 }))
       .sort((a, b) => a.partition - b.partition);
   }
 
@@ -284,13 +292,6 @@ export class TwinHost {
     }
     owned.appliedSeq = marker?.seq ?? 0;
     this.owned.set(partition, owned);
-    const consumer = await this.js.consumers.get(STREAM_TELEMETRY, {
-      filter_subjects: subjects.telemetryOfPartition(partition),
-      ...(owned.appliedSeq > 0
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: owned.appliedSeq + 1 }
-        : { deliver_policy: DeliverPolicy.All }),
-    });
-    owned.messages = await consumer.consume({ max_messages: 1000 });
     owned.queries = this.nc.subscribe(subjects.twinQueryOfPartition(partition), {
       callback: (err, msg) => {
         if (err) return;
@@ -305,37 +306,47 @@ export class TwinHost {
         if (!err) void this.onCommand(owned, msg);
       },
     });
-    const messages = owned.messages;
-    void (async () => {
-      let sinceYield = 0;
-      for await (const m of messages) {
-        if (owned.closed) break;
-        // Fencing: never apply under a lease that may already have passed to another host.
-        if (!this.leases.holds(partition, Date.now(), this.fenceMarginMs) && !(await this.awaitRenewal(owned))) {
-          if (owned.closed) break;
-          this.log.warn({ partition }, 'lease ran out before it could be renewed; dropping partition');
-          this.stats.partitionsLost++;
-          await this.dropPartition(partition);
-          await this.leases.release(partition);
-          break;
-        }
-        this.onTelemetry(owned, m);
-        // Buffered messages arrive as microtasks; without a macrotask turn now and then the
-        // heartbeat timer starves under load and the leases lapse.
-        if (++sinceYield === YIELD_EVERY) {
-          sinceYield = 0;
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-    })().catch((err: unknown) => this.log.error({ err, partition }, 'partition consumer stopped'));
+    owned.feed = new PartitionFeed(
+      this.js,
+      {
+        stream: STREAM_TELEMETRY,
+        filter: subjects.telemetryOfPartition(partition),
+        partition,
+        appliedSeq: () => owned.appliedSeq,
+        handle: (m) => {
+          if (owned.closed) return false;
+          // Fencing: never apply under a lease that may already have passed to another host.
+          if (this.leases.holds(partition, Date.now(), this.fenceMarginMs)) {
+            this.onTelemetry(owned, m);
+            return true;
+          }
+          return this.applyAfterRenewal(owned, m);
+        },
+      },
+      this.log,
+    );
+    await owned.feed.start();
     this.stats.partitionsTaken++;
     this.log.info({ partition, epoch, restored: twins.length, fromSeq: owned.appliedSeq + 1, ms: Date.now() - started }, 'partition taken');
+  }
+
+  /** A late renewal holds the message back; a lease that ran out instead drops the partition. */
+  private async applyAfterRenewal(owned: OwnedPartition, m: JsMsg): Promise<boolean> {
+    if (await this.awaitRenewal(owned)) {
+      this.onTelemetry(owned, m);
+      return true;
+    }
+    if (owned.closed) return false;
+    this.log.warn({ partition: owned.partition }, 'lease ran out before it could be renewed; dropping partition');
+    this.stats.partitionsLost++;
+    await this.dropPartition(owned.partition);
+    await this.leases.release(owned.partition);
+    return false;
   }
 
   private onTelemetry(owned: OwnedPartition, m: JsMsg): void {
     const now = Date.now();
     owned.appliedSeq = m.seq;
-    owned.pending = m.info.pending;
     const parsed = parseBody(m, telemetrySchema);
     if (!parsed.success) {
       this.stats.invalid++;
@@ -413,6 +424,17 @@ export class TwinHost {
     }
   }
 
+  private async checkFeeds(): Promise<void> {
+    const now = Date.now();
+    for (const owned of [...this.owned.values()]) {
+      const feed = owned.feed;
+      if (!feed) continue;
+      const before = feed.restarts;
+      await feed.check(now, this.feedQuietMs).catch((err: unknown) => this.log.warn({ err: (err as Error).message, partition: owned.partition }, 'partition feed check failed'));
+      this.stats.feedRestarts += feed.restarts - before;
+    }
+  }
+
   private async snapshotAll(): Promise<void> {
     for (const owned of [...this.owned.values()]) {
       if (owned.dirty.size === 0) continue;
@@ -426,7 +448,7 @@ export class TwinHost {
     if (!owned) return;
     this.owned.delete(partition);
     owned.closed = true;
-    await owned.messages?.close();
+    owned.feed?.close();
     owned.queries?.unsubscribe();
     owned.commands?.unsubscribe();
     try {
@@ -435,7 +457,7 @@ export class TwinHost {
       this.log.warn({ err: (err as Error).message, partition }, 'hand-over snapshot failed; the next owner replays from the previous one');
     }
     await this.leases.release(partition);
-    await owned.close();
+    owned.close();
     this.forget(owned);
     this.stats.partitionsHandedOver++;
     this.log.info({ partition }, 'partition handed over');
@@ -446,7 +468,7 @@ export class TwinHost {
     const owned = this.owned.get(partition);
     if (!owned) return;
     this.owned.delete(partition);
-    await owned.close();
+    owned.close();
     this.forget(owned);
   }
 
