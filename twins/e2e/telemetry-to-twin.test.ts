@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import distance from '@turf/distance';
 import { adapters } from '../adapters/registry';
-import { deadLetterHeaders } from '../bus/subjects';
+import { GeofenceStore } from '../geofences/geofence-store';
+import { deadLetterHeaders, subjects } from '../bus/subjects';
 import { type DeadLetterCase, expectDeadLettered, pipelineForFile, waitFor } from './harness';
 
 const { harness, run } = pipelineForFile('e2e');
@@ -98,5 +99,38 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
     await harness.send(`fleet/${v}/${v}-gps/json`, valid);
     const twin = await waitFor(() => harness.twin(v), 2000);
     expect(twin.devices[0].lastSeq).toBe(1);
+  });
+
+  it('a geofence added while the host runs: a vehicle driving into it is reported in it, and the breach reaches EVENTS', async () => {
+    const v = `E${run}GEO`;
+    const fenceId = `school-${run}`.toLowerCase();
+    const t0 = Date.now();
+    const store = await GeofenceStore.open(harness.nc);
+    const events: Array<{ entered: string[]; exited: string[]; breaches: string[] }> = [];
+    const sub = harness.nc.subscribe(subjects.event('geofence', v), { callback: (_err, msg) => void events.push(msg.json()) });
+    try {
+      await harness.send(`fleet/${v}/${v}-gps/json`, reading(1, t0, { position: { lat: 43.732, lon: 7.42, speedKph: 30 } }));
+      await harness.twinWhen(v, (t) => t.devices[0]?.lastSeq === 1, 2000);
+      const fencesBefore = harness.host.status().geofences;
+      await store.put({ id: fenceId, name: 'School', rule: 'keep_out', polygon: [[7.425, 43.73], [7.43, 43.73], [7.43, 43.735], [7.425, 43.735], [7.425, 43.73]] });
+      await waitFor(() => (harness.host.status().geofences > fencesBefore ? true : undefined), 2000);
+
+      await harness.send(`fleet/${v}/${v}-gps/json`, reading(2, t0 + 10_000, { position: { lat: 43.732, lon: 7.427, speedKph: 30 } }));
+      const inside = await harness.twinWhen(v, (t) => t.devices[0]?.lastSeq === 2, 2000);
+      expect(inside.context.geofences).toEqual([fenceId]);
+      await waitFor(() => (events.length >= 1 ? true : undefined), 2000);
+      expect(events[0]).toMatchObject({ kind: 'geofence', vehicleId: v, entered: [fenceId], exited: [], breaches: [fenceId] });
+
+      // Deleted, the fence is no longer reported, and leaving where it was is no event.
+      await store.remove(fenceId);
+      await waitFor(() => (harness.host.status().geofences === fencesBefore ? true : undefined), 2000);
+      await harness.send(`fleet/${v}/${v}-gps/json`, reading(3, t0 + 20_000, { position: { lat: 43.732, lon: 7.435, speedKph: 30 } }));
+      const outside = await harness.twinWhen(v, (t) => t.devices[0]?.lastSeq === 3, 2000);
+      expect(outside.context.geofences).toEqual([]);
+      expect(events).toHaveLength(1);
+    } finally {
+      sub.unsubscribe();
+      await store.remove(fenceId);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import distance from '@turf/distance';
+import { GeofenceIndex } from '../geofences/geofence-index';
 import type { Dtc, Telemetry } from '../telemetry/schema';
 import { dtcLabel, judgeHealth, type HealthVerdict } from './health-rules';
 
@@ -52,6 +53,8 @@ export interface VehicleContext {
   tyresKpa: Record<string, number>;
   cargoTempC: number[];
   doorOpen: boolean | null;
+  /** Ids of the geofences the vehicle's newest position lies in, sorted. */
+  geofences: string[];
   health: HealthVerdict;
   readings: { inOrder: number; late: number };
 }
@@ -64,7 +67,8 @@ export type VehicleEmitted =
   | { type: 'connectivity'; to: Connectivity; at: number }
   | { type: 'health'; level: HealthVerdict['level']; reasons: string[]; at: number }
   | { type: 'dtc'; deviceId: string; raised: string[]; cleared: string[]; at: number }
-  | { type: 'harsh'; kind: keyof HarshCounts; g?: number; at: number; late: boolean };
+  | { type: 'harsh'; kind: keyof HarshCounts; g?: number; at: number; late: boolean }
+  | { type: 'geofence'; entered: string[]; exited: string[]; breaches: string[]; at: number };
 
 /** The engine readings the twin keeps as last reported (ignition, odometer and fuel are folded apart). */
 const ENGINE_VALUES = ['rpm', 'coolantC', 'oilPressureKpa', 'batteryV', 'engineHours', 'loadPct', 'throttlePct', 'intakeAirC'] as const satisfies ReadonlyArray<keyof VehicleContext['engine']>;
@@ -99,6 +103,7 @@ export function initialVehicleContext(vehicleId: string, timings: TwinTimings, n
     tyresKpa: {},
     cargoTempC: [],
     doorOpen: null,
+    geofences: [],
     health: { level: 'ok', reasons: [] },
     readings: { inOrder: 0, late: 0 },
   };
@@ -145,9 +150,16 @@ function speedFrom(reading: Telemetry): number | undefined {
  * shared; what leaves the twin (its actor's context, a view) is a copy.
  * In-order readings newer than the state move it; late ones (a store-and-forward burst) only add
  * what happened then — harsh events — and never move position, odometer, fuel or time accounting
- * backwards or count them twice.
+ * backwards or count them twice. The geofences in force are given like the time: the fold only
+ * reads them.
  */
-export function foldReadingInto(c: VehicleContext, reading: Telemetry, order: ReadingOrder, now: number): VehicleEmitted[] {
+export function foldReadingInto(
+  c: VehicleContext,
+  reading: Telemetry,
+  order: ReadingOrder,
+  now: number,
+  places: GeofenceIndex = GeofenceIndex.empty,
+): VehicleEmitted[] {
   let emitted = NOTHING;
   c.clock = Math.max(c.clock, now);
   c.lastSeenAt = Math.max(c.lastSeenAt ?? 0, reading.receivedAt);
@@ -191,6 +203,10 @@ export function foldReadingInto(c: VehicleContext, reading: Telemetry, order: Re
       if (hours > 0 && km / hours <= MAX_PLAUSIBLE_KPH) c.odometerKm += km;
     }
     c.position = { lat: p.lat, lon: p.lon, speedKph: p.speedKph ?? c.speedKph, headingDeg: p.headingDeg ?? prev?.headingDeg ?? 0, at: reading.deviceTime };
+    if (places.size > 0 || c.geofences.length > 0) {
+      const crossing = moveAmongGeofences(c, places, p.lon, p.lat, reading.deviceTime);
+      if (crossing) emitted = [...emitted, crossing];
+    }
   }
 
   const e = reading.engine;
@@ -244,6 +260,15 @@ export function foldReadingInto(c: VehicleContext, reading: Telemetry, order: Re
   return emitted;
 }
 
+/** The fences the position lies in now; announces a move into or out of any. */
+function moveAmongGeofences(c: VehicleContext, places: GeofenceIndex, lon: number, lat: number, at: number): VehicleEmitted | null {
+  const inside = places.containing(lon, lat);
+  if (inside.length === c.geofences.length && inside.every((id, i) => id === c.geofences[i])) return null;
+  const { entered, exited, breaches } = places.crossing(c.geofences, inside);
+  c.geofences = inside;
+  return entered.length || exited.length ? { type: 'geofence', entered, exited, breaches, at } : null;
+}
+
 /** A copy of the data that shares nothing the fold changes in place: what leaves the twin. */
 export function copyVehicleContext(c: VehicleContext): VehicleContext {
   return {
@@ -253,6 +278,8 @@ export function copyVehicleContext(c: VehicleContext): VehicleContext {
     dtcs: { ...c.dtcs },
     tyresKpa: { ...c.tyresKpa },
     readings: { ...c.readings },
+    // Snapshots from before geofences have none; the fold replaces the array, never changes it.
+    geofences: c.geofences ?? [],
   };
 }
 

@@ -6,6 +6,8 @@ import type { Logger } from '../../infra/log/logger';
 import { deadLetterHeaders, partitionOf, STREAM_TELEMETRY, subjects } from '../bus/subjects';
 import type { TwinTimings } from '../machines/vehicle-state';
 import type { FleetDelta } from '../projection/fleet-view';
+import { GeofenceIndex } from '../geofences/geofence-index';
+import { GeofenceStore } from '../geofences/geofence-store';
 import { LeaseTable } from '../sharding/lease-table';
 import { planLeases } from '../sharding/plan';
 import { SnapshotStore } from '../sharding/snapshot-store';
@@ -93,6 +95,9 @@ export class TwinHost {
   private keepingAlive: Promise<void> | null = null;
   private rebalanceAgain = false;
   private statusSubscription: Subscription | null = null;
+  /** The geofences in force, followed from their KV bucket. */
+  private places = GeofenceIndex.empty;
+  private stopFollowingGeofences: () => void = () => undefined;
   private stopping = false;
   private lastFullAt = 0;
   readonly startedAt = Date.now();
@@ -125,6 +130,7 @@ export class TwinHost {
     this.leases = await LeaseTable.open(this.options.leaseConnection ?? this.nc, this.options.hostId, this.ttlMs);
     this.leases.onReleased = () => void this.rebalance();
     this.snapshots = await SnapshotStore.open(this.nc);
+    this.stopFollowingGeofences = await (await GeofenceStore.open(this.nc)).follow((index) => (this.places = index), this.log);
     await this.leases.heartbeat(Date.now());
     await this.rebalance();
     this.serveStatus();
@@ -155,6 +161,8 @@ export class TwinHost {
       startedAt: this.startedAt,
       metricsPort: this.metricsPort,
       twins: this.twinCount,
+      /** Geofences this host enforces (it follows them as they change). */
+      geofences: this.places.size,
       partitions: this.partitionStatus(),
       stats: this.stats,
       applyLatency: this.applyLatency.toJSON(),
@@ -359,7 +367,7 @@ export class TwinHost {
       twin = VehicleTwinActor.create(reading.vehicleId, this.options.timings);
       owned.twins.set(reading.vehicleId, twin);
     }
-    const { verdict, events } = twin.apply(reading, now);
+    const { verdict, events } = twin.apply(reading, now, this.places);
     if (verdict === 'in_order') this.stats.applied++;
     else if (verdict === 'late') this.stats.late++;
     else if (verdict === 'duplicate') this.stats.duplicates++;
@@ -546,6 +554,7 @@ export class TwinHost {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.statusSubscription?.unsubscribe();
+    this.stopFollowingGeofences();
     await this.rebalancing;
     await Promise.all([...this.owned.keys()].map((partition) => this.handOver(partition)));
     await this.leases.leave();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Telemetry } from '../telemetry/schema';
+import { geofenceSchema } from '../geofences/geofence';
+import { GeofenceIndex } from '../geofences/geofence-index';
 import { VehicleTwinActor } from './vehicle-twin-actor';
 
 const timings = { staleMs: 60_000, offlineMs: 300_000 };
@@ -130,5 +132,30 @@ describe('vehicle twin', () => {
     expect(before.context.harsh.braking).toBe(0);
     expect(before.context.readings.inOrder).toBe(1);
     expect(before.devices[0]!.counts.inOrder).toBe(1);
+  });
+
+  it('driving into a keep-out geofence is announced with the breach; a late fix from inside it moves nothing', () => {
+    const places = new GeofenceIndex([
+      geofenceSchema.parse({ id: 'school', name: 'School', rule: 'keep_out', polygon: [[7.425, 43.73], [7.43, 43.73], [7.43, 43.735], [7.425, 43.735]] }),
+    ]);
+    const twin = VehicleTwinActor.create('V1', timings);
+    const geofenceEvents = (r: { events: Array<{ type: string }> }) => r.events.filter((e) => e.type === 'geofence');
+    expect(geofenceEvents(twin.apply(gps(1, T0, 43.732, 7.42, 30), T0, places))).toEqual([]);
+    expect(geofenceEvents(twin.apply(gps(2, T0 + 10_000, 43.732, 7.427, 30), T0 + 10_000, places))).toEqual([
+      { type: 'geofence', entered: ['school'], exited: [], breaches: ['school'], at: T0 + 10_000, vehicleId: 'V1' },
+    ]);
+    expect(twin.view().context.geofences).toEqual(['school']);
+    expect(geofenceEvents(twin.apply(gps(3, T0 + 20_000, 43.732, 7.435, 30), T0 + 20_000, places))).toEqual([
+      { type: 'geofence', entered: [], exited: ['school'], breaches: [], at: T0 + 20_000, vehicleId: 'V1' },
+    ]);
+    // A store-and-forward fix from before, inside the fence, does not put the vehicle back in it.
+    expect(geofenceEvents(twin.apply(gps(4, T0 + 15_000, 43.732, 7.428, 30), T0 + 21_000, places))).toEqual([]);
+    expect(twin.view().context.geofences).toEqual([]);
+    // Restored from its snapshot the twin knows where it is, and a snapshot from before geofences reads as none.
+    twin.apply(gps(5, T0 + 30_000, 43.732, 7.427, 30), T0 + 30_000, places);
+    const persisted = JSON.parse(JSON.stringify(twin.persist()));
+    expect(VehicleTwinActor.restore(persisted, timings).view().context.geofences).toEqual(['school']);
+    delete persisted.vehicle.context.geofences;
+    expect(VehicleTwinActor.restore(persisted, timings).view().context.geofences).toEqual([]);
   });
 });

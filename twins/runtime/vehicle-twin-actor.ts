@@ -1,4 +1,5 @@
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { GeofenceIndex } from '../geofences/geofence-index';
 import type { Telemetry } from '../telemetry/schema';
 import { deviceTwinMachine, type DeviceEmitted } from '../machines/device-twin';
 import { copyDeviceContext, foldDeviceReadingInto, lastSeq, type DeviceContext } from '../machines/device-state';
@@ -101,12 +102,12 @@ export class VehicleTwinActor {
     return device;
   }
 
-  /** Applies one reading; returns what the device twin made of it and the events it caused. */
-  apply(reading: Telemetry, now: number): { verdict: SeqVerdict; events: TwinEvent[] } {
+  /** Applies one reading (against the geofences in force); returns what the device twin made of it and the events it caused. */
+  apply(reading: Telemetry, now: number, places?: GeofenceIndex): { verdict: SeqVerdict; events: TwinEvent[] } {
     const device = this.devices.get(reading.deviceId) ?? this.startDevice(reading.deviceId, reading);
     const { verdict, emitted } = foldDeviceReadingInto(device.data, reading, now);
     this.deviceMoved(device, emitted);
-    if (verdict === 'in_order' || verdict === 'late') this.vehicleMoved(foldReadingInto(this.data, reading, verdict, now));
+    if (verdict === 'in_order' || verdict === 'late') this.vehicleMoved(foldReadingInto(this.data, reading, verdict, now, places));
     return { verdict, events: this.drain() };
   }
 

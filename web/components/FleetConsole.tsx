@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { GeofenceList } from '../server/geofences-api';
 import type { Basemap } from '../lib/basemap';
 import { countFleet, countShown, isFiltering, noFilter, toggleFilter, type FilterDimension, type FleetFilter } from '../lib/fleet-counts';
 import { vehiclesMatching, type FacetSelection, type FleetFacets } from '../lib/fleet-facets';
@@ -31,6 +32,9 @@ export function FleetConsole({ bounds, attribution }: FleetConsoleProps) {
   // The registry changes rarely (a new vehicle, a firmware update): a minute is fresh enough.
   const facets = usePolled<FleetFacets>('/api/fleet/facets', 60_000);
   const [selection, setSelection] = useState<FacetSelection>({});
+  // Geofences are drawn by hand, rarely: ten seconds is fresh enough.
+  const fences = usePolled<GeofenceList>('/api/geofences', 10_000);
+  const geofences = useMemo(() => fences.data?.geofences ?? [], [fences.data]);
   const filter = useMemo<FleetFilter>(
     () => ({ ...stateFilter, vehicles: facets.data ? vehiclesMatching(facets.data, selection) : null }),
     [stateFilter, facets.data, selection],
@@ -87,6 +91,7 @@ export function FleetConsole({ bounds, attribution }: FleetConsoleProps) {
             bounds={bounds}
             selectedId={selectedId}
             filter={filter}
+            geofences={geofences}
             focus={focus}
             onSelect={selectFromMap}
             onProblem={setProblem}
@@ -117,7 +122,7 @@ export function FleetConsole({ bounds, attribution }: FleetConsoleProps) {
               {stream.connection === 'reconnecting' ? 'Waiting for the web server…' : 'Connecting to the fleet stream…'}
             </div>
           )}
-          <MapLegend />
+          <MapLegend geofences={geofences.length} />
           <div className="attribution">
             Roads:{' '}
             <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noreferrer">

@@ -2,10 +2,11 @@
 
 import { useEffect, useRef } from 'react';
 import { Deck, FlyToInterpolator, WebMercatorViewport, type Layer, type MapViewState, type PickingInfo } from '@deck.gl/core';
+import type { Geofence } from '../../twins/geofences/geofence';
 import type { Basemap } from '../lib/basemap';
 import { filterMask, type FleetFilter } from '../lib/fleet-counts';
 import type { FleetStore } from '../lib/fleet-store';
-import { roadLayer, selectionLayers, vehicleLayer, type VehicleTable } from './map/layers';
+import { geofenceLayer, roadLayer, selectionLayers, vehicleLayer, type VehicleTable } from './map/layers';
 import { roadPaths } from './map/road-paths';
 
 export interface FocusRequest {
@@ -19,6 +20,8 @@ interface FleetMapProps {
   bounds: Basemap['bounds'];
   selectedId: string | null;
   filter: FleetFilter;
+  /** Drawn under the vehicles. */
+  geofences: Geofence[];
   focus: FocusRequest | null;
   onSelect(vehicleId: string | null): void;
   onProblem(message: string): void;
@@ -31,7 +34,7 @@ const FLY_MS = 900;
  * The deck.gl map, driven imperatively: vehicles move every animation frame, which must not
  * re-render React. Vehicle data are the store's typed arrays, handed over as binary attributes.
  */
-export function FleetMap({ store, bounds, selectedId, filter, focus, onSelect, onProblem }: FleetMapProps) {
+export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, onSelect, onProblem }: FleetMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const deckRef = useRef<Deck | null>(null);
@@ -42,9 +45,16 @@ export function FleetMap({ store, bounds, selectedId, filter, focus, onSelect, o
   /** The vehicle the camera keeps centred after a fly-to, from `after` (ms, performance clock). */
   const follow = useRef<{ vehicleId: string; after: number } | null>(null);
 
+  const fencesLayer = useRef<Layer | null>(null);
+
   useEffect(() => {
     selectionChanged.current = true;
   }, [filter]);
+
+  useEffect(() => {
+    fencesLayer.current = geofences.length ? geofenceLayer(geofences, store.origin) : null;
+    selectionChanged.current = true;
+  }, [geofences, store]);
 
   useEffect(() => {
     selectionChanged.current = true;
@@ -149,6 +159,7 @@ export function FleetMap({ store, bounds, selectedId, filter, focus, onSelect, o
       deck.setProps({
         layers: [
           roads,
+          fencesLayer.current,
           vehicleLayer(vehicleTable(), store.origin, progress),
           ...selectionLayers(store.origin, selected === undefined ? [] : trail.points, at),
         ],

@@ -1,7 +1,7 @@
-import { css, healthColors, motionColors } from '../lib/vehicle-style';
+import { css, geofenceColors, healthColors, motionColors } from '../lib/vehicle-style';
 
-/** What the dots mean: fill is motion, ring is health, fading is lost contact. */
-export function MapLegend() {
+/** What the dots mean (fill is motion, ring is health, fading is lost contact) and the geofences' outlines. */
+export function MapLegend({ geofences }: { geofences: number }) {
   return (
     <div className="legend" aria-label="legend">
       {(['driving', 'idle', 'parked'] as const).map((motion) => (
@@ -20,6 +20,13 @@ export function MapLegend() {
         <span className="dot" style={{ background: css(motionColors.driving, 0.35) }} />
         stale / offline
       </span>
+      <span data-testid="geofence-count">{geofences === 1 ? '1 geofence:' : `${geofences} geofences:`}</span>
+      {(['keep_out', 'keep_in', 'watch'] as const).map((rule) => (
+        <span key={rule}>
+          <span className="dot fence" style={{ borderColor: css(geofenceColors[rule]), background: css(geofenceColors[rule], 0.15) }} />
+          {rule.replace('_', ' ')} area
+        </span>
+      ))}
     </div>
   );
 }

@@ -1,9 +1,13 @@
+import type { GeofenceRule } from '../../twins/geofences/geofence';
 import type { VehicleSummary } from '../../twins/projection/fleet-view';
 
 /** One palette for the map, the legend and the header, so a colour always means the same. */
 export type Rgb = [number, number, number];
 
 /** Fill: what the vehicle is doing. */
+/** Geofences by rule: keep-out areas red, permitted areas blue, watched sites amber. */
+export const geofenceColors: Record<GeofenceRule, Rgb> = { keep_out: [235, 70, 70], keep_in: [80, 150, 255], watch: [240, 190, 60] };
+
 export const motionColors: Record<VehicleSummary['motion'], Rgb> = {
   driving: [56, 189, 248],
   idle: [167, 139, 250],

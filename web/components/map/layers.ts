@@ -1,6 +1,7 @@
 import { COORDINATE_SYSTEM } from '@deck.gl/core';
-import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import type { Rgb } from '../../lib/vehicle-style';
+import { PathLayer, PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import type { Geofence } from '../../../twins/geofences/geofence';
+import { geofenceColors, type Rgb } from '../../lib/vehicle-style';
 import type { RoadPaths } from './road-paths';
 import { VehicleDotsLayer } from './vehicle-dots-layer';
 
@@ -34,6 +35,20 @@ export function roadLayer(paths: RoadPaths, origin: readonly [number, number]) {
     _pathType: 'open',
     widthUnits: 'meters',
     widthMinPixels: 1,
+  });
+}
+
+/** The geofences in force, under the vehicles; made again only when the list changes. */
+export function geofenceLayer(fences: Geofence[], origin: readonly [number, number]) {
+  return new PolygonLayer<Geofence>({
+    id: 'geofences',
+    ...offsetsFrom(origin),
+    data: fences,
+    getPolygon: (f) => f.polygon.map(([lon, lat]) => [lon - origin[0], lat - origin[1]]),
+    getFillColor: (f) => [...geofenceColors[f.rule], 38],
+    getLineColor: (f) => [...geofenceColors[f.rule], 220],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2,
   });
 }
 
