@@ -209,55 +209,91 @@ export function foldReadingInto(
     }
   }
 
+  // Health is judged on ignition, coolant, oil pressure, battery, fuel, tyres, cargo and codes:
+  // only a reading that changes one of them (not most GPS fixes, not rpm or speed) can change it.
+  let healthMoved = c.engineOn !== engineOnBefore;
   const e = reading.engine;
   if (e) {
     for (const key of ENGINE_VALUES) {
       const value = e[key];
-      if (value !== undefined) c.engine[key] = value;
+      if (value === undefined || value === c.engine[key]) continue;
+      c.engine[key] = value;
+      if (key === 'coolantC' || key === 'oilPressureKpa' || key === 'batteryV') healthMoved = true;
     }
     if (e.odometerKm !== undefined) {
       c.odometerSource = 'obd';
       c.odometerKm = Math.max(c.odometerKm, e.odometerKm);
     }
-    if (e.fuelLevelPct !== undefined) {
+    if (e.fuelLevelPct !== undefined && e.fuelLevelPct !== c.fuelLevelPct) {
       if (c.fuelLevelPct !== null) {
         const drop = c.fuelLevelPct - e.fuelLevelPct;
         if (drop > 0) c.fuelUsedPct += drop;
         else if (-drop >= REFUEL_STEP_PCT) c.refuels++;
       }
       c.fuelLevelPct = e.fuelLevelPct;
+      healthMoved = true;
     }
   }
-  if (reading.tyres) for (const tyre of reading.tyres) c.tyresKpa[tyre.position] = tyre.pressureKpa;
-  if (reading.cargoTempC) c.cargoTempC = reading.cargoTempC;
+  if (reading.tyres) {
+    for (const tyre of reading.tyres) {
+      if (c.tyresKpa[tyre.position] === tyre.pressureKpa) continue;
+      c.tyresKpa[tyre.position] = tyre.pressureKpa;
+      healthMoved = true;
+    }
+  }
+  if (reading.cargoTempC) {
+    if (!sameItems(c.cargoTempC, reading.cargoTempC)) healthMoved = true;
+    c.cargoTempC = reading.cargoTempC;
+  }
   if (reading.doorOpen !== undefined) c.doorOpen = reading.doorOpen;
 
   if (reading.dtcs) {
-    const before = new Set((c.dtcs[reading.deviceId] ?? []).map(dtcLabel));
-    const after = new Set(reading.dtcs.map(dtcLabel));
-    const raised = [...after].filter((d) => !before.has(d));
-    const cleared = [...before].filter((d) => !after.has(d));
-    if (raised.length || cleared.length) {
-      c.dtcs[reading.deviceId] = reading.dtcs;
-      emitted = [...emitted, { type: 'dtc', deviceId: reading.deviceId, raised, cleared, at: reading.deviceTime }];
+    const stored = c.dtcs[reading.deviceId] ?? NO_DTCS;
+    // Most readings repeat the codes already known (mostly none): no sets for them.
+    if (!sameDtcs(stored, reading.dtcs)) {
+      const before = new Set(stored.map(dtcLabel));
+      const after = new Set(reading.dtcs.map(dtcLabel));
+      const raised = [...after].filter((d) => !before.has(d));
+      const cleared = [...before].filter((d) => !after.has(d));
+      if (raised.length || cleared.length) {
+        c.dtcs[reading.deviceId] = reading.dtcs;
+        healthMoved = true;
+        emitted = [...emitted, { type: 'dtc', deviceId: reading.deviceId, raised, cleared, at: reading.deviceTime }];
+      }
     }
   }
 
-  // Health is judged on engine, fuel, tyres, cargo and codes: a reading with none of them (most
-  // GPS fixes) that leaves the ignition as it was cannot change it.
-  const healthInputsChanged =
-    e !== undefined || reading.tyres !== undefined || reading.cargoTempC !== undefined || reading.dtcs !== undefined || c.engineOn !== engineOnBefore;
-  if (!healthInputsChanged) return emitted;
+  if (!healthMoved) return emitted;
   const health = judgeHealth({
     engineOn: c.engineOn,
-    ...c.engine,
-    ...(c.fuelLevelPct !== null ? { fuelLevelPct: c.fuelLevelPct } : {}),
+    coolantC: c.engine.coolantC,
+    oilPressureKpa: c.engine.oilPressureKpa,
+    batteryV: c.engine.batteryV,
+    fuelLevelPct: c.fuelLevelPct ?? undefined,
     tyresKpa: c.tyresKpa,
     cargoTempC: c.cargoTempC,
-    dtcs: Object.values(c.dtcs).flat(),
+    dtcs: activeDtcs(c.dtcs),
   });
-  if (health.level !== c.health.level || health.reasons.join('\n') !== c.health.reasons.join('\n')) c.health = health;
+  if (health.level !== c.health.level || !sameItems(health.reasons, c.health.reasons)) c.health = health;
   return emitted;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameDtcs(a: readonly Dtc[], b: readonly Dtc[]): boolean {
+  return a.length === b.length && a.every((d, i) => dtcLabel(d) === dtcLabel(b[i]!));
+}
+
+/** Every device's active codes as one list, without a new array when at most one device has any. */
+function activeDtcs(byDevice: Record<string, Dtc[]>): Dtc[] {
+  let all = NO_DTCS;
+  for (const deviceId in byDevice) {
+    const codes = byDevice[deviceId]!;
+    if (codes.length) all = all.length ? all.concat(codes) : codes;
+  }
+  return all;
 }
 
 /** The fences the position lies in now; announces a move into or out of any. */
@@ -284,3 +320,4 @@ export function copyVehicleContext(c: VehicleContext): VehicleContext {
 }
 
 const NOTHING: VehicleEmitted[] = [];
+const NO_DTCS: Dtc[] = [];

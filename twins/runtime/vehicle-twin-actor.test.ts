@@ -84,6 +84,29 @@ describe('vehicle twin', () => {
     expect(twin.summary().health).toBe('ok');
   });
 
+  it('health is judged again whenever one of its inputs changes, alone, and only then', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    const tyres = (kpa: number) => ({ tyres: [{ position: 'FL', pressureKpa: kpa }] });
+    twin.apply(obd(1, T0, { ignition: true, rpm: 900, coolantC: 90, batteryV: 14.1 }, tyres(240)), T0);
+    expect(twin.summary().health).toBe('ok');
+    // The ignition alone: a battery of 11.5 V is fine while charging, low once the engine is off.
+    twin.apply(obd(2, T0 + 1000, { batteryV: 11.5 }), T0 + 1000);
+    expect(twin.summary().health).toBe('warn');
+    twin.apply(obd(3, T0 + 2000, { batteryV: 14.1 }), T0 + 2000);
+    expect(twin.summary().health).toBe('ok');
+    twin.apply(obd(4, T0 + 3000, { ignition: false, rpm: 0, batteryV: 11.5 }), T0 + 3000);
+    expect(twin.view().context.health.reasons).toEqual(['battery 11.5 V']);
+    twin.apply(obd(5, T0 + 4000, { ignition: true, rpm: 800 }), T0 + 4000);
+    expect(twin.view().context.health.reasons).toEqual(['not charging: 11.5 V']);
+    // A tyre alone, then readings that repeat everything: the verdict stays until a value moves.
+    twin.apply(obd(6, T0 + 5000, { batteryV: 14.1 }, tyres(150)), T0 + 5000);
+    expect(twin.view().context.health).toEqual({ level: 'critical', reasons: ['tyre FL 150 kPa'] });
+    for (let seq = 7; seq < 10; seq++) twin.apply(obd(seq, T0 + seq * 1000, { rpm: 800 + seq, batteryV: 14.1 }, tyres(150)), T0 + seq * 1000);
+    expect(twin.summary().health).toBe('critical');
+    twin.apply(obd(10, T0 + 10_000, { rpm: 800 }, tyres(240)), T0 + 10_000);
+    expect(twin.summary().health).toBe('ok');
+  });
+
   it('odometer from the OBD dongle wins over GPS distance and never decreases', () => {
     const twin = VehicleTwinActor.create('V1', timings);
     twin.apply(obd(1, T0, { odometerKm: 12_000.5 }), T0);
