@@ -13,6 +13,7 @@ const program = new Command('fleet')
 const registrations: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('../../twins/ingress/cli'),
   () => import('../../twins/runtime/cli'),
+  () => import('../../twins/geofences/cli'),
   () => import('../db/cli'),
   () => import('../../twins/recorder/cli'),
   () => import('../../workflows/cli'),
