@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const pageBytes = await watchStreamBytes(page);
     await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
     const map = page.getByTestId('fleet-map');
-    await map.locator('canvas').waitFor();
+    await map.locator('canvas.map-vehicles').waitFor();
     // deck.gl reports metrics after its first second of drawing; the roads are in by then
     await page.waitForFunction(`document.querySelector('[data-testid="fleet-map"]')?.dataset.fps !== undefined`, undefined, { timeout: 60_000 });
     await page.waitForTimeout(2_000);

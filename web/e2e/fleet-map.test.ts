@@ -58,13 +58,14 @@ async function fleet(): Promise<VehicleSummary[]> {
 
 /** Moves the pointer in a spiral around (x, y) until deck.gl's tooltip shows; where it did, or null. */
 async function hoverUntilTooltip(x: number, y: number, radiusPx: number): Promise<{ x: number; y: number } | null> {
-  const tooltip = page.locator('.deck-tooltip');
+  // Each of the map's two canvases has a deck.gl tooltip element; only the vehicles' one shows text.
+  const tooltips = page.locator('.deck-tooltip');
   for (let r = 0; r <= radiusPx; r += 6) {
     const steps = r === 0 ? 1 : Math.ceil((2 * Math.PI * r) / 8);
     for (let k = 0; k < steps; k++) {
       const at = { x: x + r * Math.cos((2 * Math.PI * k) / steps), y: y + r * Math.sin((2 * Math.PI * k) / steps) };
       await page.mouse.move(at.x, at.y);
-      if (/V\d+/.test((await tooltip.textContent().catch(() => '')) ?? '')) return at;
+      if (/V\d+/.test((await tooltips.allTextContents().catch(() => [])).join(' '))) return at;
     }
   }
   return null;
@@ -73,7 +74,7 @@ async function hoverUntilTooltip(x: number, y: number, radiusPx: number): Promis
 describe('the live fleet map', { timeout: 90_000 }, () => {
   it('shows every simulated vehicle on the map, counted by state', async () => {
     await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
-    await page.locator('[data-testid="fleet-map"] canvas').waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('[data-testid="fleet-map"] canvas.map-vehicles').waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('stream-state').filter({ hasText: 'live' }).waitFor({ timeout: 30_000 });
 
     const ownShown = async () => {
@@ -88,7 +89,7 @@ describe('the live fleet map', { timeout: 90_000 }, () => {
     await expect.poll(byMotion, { timeout: 5_000 }).toBe(0);
     expect(await page.getByTestId('empty-fleet').count()).toBe(0);
 
-    const canvas = await page.locator('[data-testid="fleet-map"] canvas').boundingBox();
+    const canvas = await page.locator('[data-testid="fleet-map"] canvas.map-vehicles').boundingBox();
     expect(canvas?.width).toBeGreaterThan(800);
     expect(canvas?.height).toBeGreaterThan(500);
     await page.waitForTimeout(2_000); // the basemap is in and the vehicles glide
@@ -148,7 +149,7 @@ describe('the live fleet map', { timeout: 90_000 }, () => {
     await page.getByTestId('twin-panel').waitFor({ state: 'detached' });
 
     // Hover around the centre as a user would, until the map's tooltip names a vehicle; click there.
-    const box = (await page.locator('[data-testid="fleet-map"] canvas').boundingBox())!;
+    const box = (await page.locator('[data-testid="fleet-map"] canvas.map-vehicles').boundingBox())!;
     const spot = await hoverUntilTooltip(box.x + box.width / 2, box.y + box.height / 2, 60);
     expect(spot, 'a vehicle near the centre of the map after flying to it').not.toBeNull();
     await page.mouse.click(spot!.x, spot!.y);
