@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTemporalConfig } from '../../temporal.config';
-import { connectTemporalClient } from '../../workflows/client';
 import { rolloutProgress } from '../../workflows/ota/client';
-import { launchChromium, repoRoot, resultsDir, startWorkflowPlatform, type WorkflowPlatform } from './platform';
+import { fillOperator, openWorkflowPage, repoRoot, resultsDir, startWorkflowPlatform, type WorkflowPageSession, type WorkflowPlatform } from './platform';
 
 /**
  * An OTA campaign started from the page, end to end: `fleet pki init` and `fleet ota publish`
@@ -25,9 +23,9 @@ const firstVehicle = 600_000 + Math.floor(Math.random() * 300_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'web-ota-'));
 let platform: WorkflowPlatform;
 let client: Client;
-let browser: Browser;
+let session: WorkflowPageSession | undefined;
 let page: Page;
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 
 function fleet(args: string[]): string {
   return execFileSync(process.execPath, ['bin/fleet.mjs', ...args], { cwd: repoRoot, env: { ...process.env, ...platform.env }, encoding: 'utf8' });
@@ -42,15 +40,12 @@ beforeAll(async () => {
   platform.start('ingress', ['ingress', '--instance', `web-ota-${run}`, '--connections', '1']);
   // Parked all day (first shifts a day away), so the maintenance window lets every van update.
   platform.start('sim', ['sim', '--vehicles', String(VEHICLES), '--seed', `web-ota-${run}`, '--first-vehicle', String(firstVehicle), '--register', '--region', region, '--shift-start-within', '86400', '--duration', '900', '--ota-failure-rate', '0', '--ota-rollback-rate', '0']);
-  client = await connectTemporalClient(loadTemporalConfig());
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('pageerror', (err) => pageProblems.push(err.message));
+  session = await openWorkflowPage({ width: 1440, height: 1000 });
+  ({ client, page, problems: pageProblems } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await client?.connection.close();
+  await session?.close();
   await platform?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -58,7 +53,7 @@ afterAll(async () => {
 describe('the OTA campaigns page', { timeout: 360_000 }, () => {
   it('an OTA campaign started from the page shows its progress by wave, and a pause sent from it reaches its workflow', async () => {
     await page.goto(`${platform.baseUrl}/ota`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('operator').fill('ana-e2e');
+    await fillOperator(page, 'ana-e2e');
     await page.getByTestId('new-campaign').click();
     const form = page.getByTestId('campaign-form');
     await form.getByTestId('manifest').locator(`option[value="${manifestId}"]`).waitFor({ state: 'attached', timeout: 20_000 });

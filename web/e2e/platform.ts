@@ -2,12 +2,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Client } from '@temporalio/client';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../infra/config/env';
 import { migrate } from '../../infra/db/migrate';
 import { createScratchDatabase, type ScratchDatabase } from '../../infra/db/scratch-database';
+import { loadTemporalConfig } from '../../temporal.config';
+import { connectTemporalClient } from '../../workflows/client';
 
 /**
  * What the browser tests and the map bench run against: real platform processes started through
@@ -148,6 +151,50 @@ export async function launchChromium(): Promise<Browser> {
       '--enable-unsafe-swiftshader',
     ],
   });
+}
+
+/**
+ * Types the operator's name on a workflow page. Typed before React has hydrated the page, the name
+ * is reset to the default and the actions go out under "operator": type again until the app itself
+ * has taken it (it remembers the name in localStorage, which only its change handler writes).
+ */
+export async function fillOperator(page: Page, name: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.getByTestId('operator').fill(name);
+    const taken = await page.evaluate(() => window.localStorage.getItem('fleettwin.operator'));
+    if (taken === name) return;
+    if (Date.now() > deadline) throw new Error(`the page did not take the operator name ${name} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A workflow page's test session: a Temporal client to check the workflows, and a page that records its errors. */
+export interface WorkflowPageSession {
+  client: Client;
+  browser: Browser;
+  page: Page;
+  /** Uncaught errors of the page, for the tests to expect none. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openWorkflowPage(viewport: { width: number; height: number }): Promise<WorkflowPageSession> {
+  const client = await connectTemporalClient(loadTemporalConfig());
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  return {
+    client,
+    browser,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await client.connection.close();
+    },
+  };
 }
 
 export interface WorkflowPlatform {

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemporalConfig, type TemporalConfig } from '../../temporal.config';
-import { connectTemporalClient } from '../../workflows/client';
 import { openWorkOrder, workOrderStatus } from '../../workflows/maintenance/client';
 import type { WorkOrderStatus } from '../../workflows/maintenance/types';
-import { launchChromium, resultsDir, startWorkflowPlatform, type WorkflowPlatform } from './platform';
+import { fillOperator, openWorkflowPage, resultsDir, startWorkflowPlatform, type WorkflowPageSession, type WorkflowPlatform } from './platform';
 
 /**
  * The work-order queue in a real browser: orders are real maintenanceWorkOrder workflows run by
@@ -18,24 +17,21 @@ let platform: WorkflowPlatform;
 let temporal: TemporalConfig;
 let client: Client;
 let baseUrl: string;
-let browser: Browser;
+let session: WorkflowPageSession | undefined;
 let page: Page;
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 
 beforeAll(async () => {
   platform = await startWorkflowPlatform('web-wo');
   await platform.db.pool.query(`INSERT INTO depots (id, name, service_bays, service_slot_minutes) VALUES ('D-E2E', 'e2e depot', 2, 30)`);
   baseUrl = platform.baseUrl;
   temporal = loadTemporalConfig();
-  client = await connectTemporalClient(temporal);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (err) => pageProblems.push(err.message));
+  session = await openWorkflowPage({ width: 1440, height: 900 });
+  ({ client, page, problems: pageProblems } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await client?.connection.close();
+  await session?.close();
   await platform?.stop();
 });
 
@@ -58,7 +54,7 @@ describe('the work-order queue', { timeout: 120_000 }, () => {
   it('a work order approved in the page advances its workflow, and its outcome closes it', async () => {
     const workflowId = await openOrder(`WOE${run}`);
     await page.goto(`${baseUrl}/workorders`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('operator').fill('ana-e2e');
+    await fillOperator(page, 'ana-e2e');
     const row = page.locator(`[data-testid="workorder-row"][data-id="${workflowId}"]`);
     await row.waitFor({ timeout: 30_000 }); // visibility catches up within a second or two
     expect(await row.getAttribute('data-phase')).toBe('awaiting_approval');
