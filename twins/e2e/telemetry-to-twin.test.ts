@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import distance from '@turf/distance';
 import { adapters } from '../adapters/registry';
 import { GeofenceStore } from '../geofences/geofence-store';
+import { MAX_RANGES } from '../machines/seq-ranges';
 import { deadLetterHeaders, subjects } from '../bus/subjects';
 import { type DeadLetterCase, expectDeadLettered, pipelineForFile, waitFor } from './harness';
 
@@ -72,6 +73,28 @@ describe('MQTT → ingress → JetStream → twin, on the real servers', () => {
     expect(after.context.position).toEqual(before.context.position);
     expect(after.context.odometerKm).toBe(before.context.odometerKm);
     expect(after.context.harsh.braking).toBe(1);
+  });
+
+  it('a reading reordered deeper than its twin can tell is dead-lettered as too old, not silently dropped', async () => {
+    const v = `E${run}DEEP`;
+    const topic = `fleet/${v}/${v}-gps/json`;
+    const t0 = Date.now();
+    // Every other reading held back: more one-reading gaps than the twin keeps, the oldest closed first.
+    const odd = Array.from({ length: MAX_RANGES + 40 }, (_, i) => 2 * i + 1);
+    for (const seq of odd) await harness.send(topic, reading(seq, t0 + seq * 1000, { position: { lat: 43.73, lon: 7.42, speedKph: 0 } }));
+    await harness.twinWhen(v, (t) => t.devices[0]?.lastSeq === odd.at(-1), 10_000);
+    await harness.markDeadLetters();
+    const held = reading(2, t0 + 2000, { position: { lat: 43.73, lon: 7.42, speedKph: 0 } });
+    await harness.send(topic, held);
+    const [letter, ...extra] = await harness.deadLetters(1);
+    expect(extra).toHaveLength(0);
+    expect(letter!.subject).toBe(subjects.deadLetter('twin', 'too_old'));
+    expect(letter!.headers?.get(deadLetterHeaders.stage)).toBe('twin');
+    expect(letter!.headers?.get(deadLetterHeaders.detail)).toContain(`${v}-gps seq 2`);
+    expect(JSON.parse(letter!.string())).toMatchObject({ vehicleId: v, deviceId: `${v}-gps`, seq: 2 });
+    const twin = await harness.twinWhen(v, (t) => t.devices[0]?.counts.tooOld === 1, 2000);
+    const { inOrder, late, tooOld } = twin.devices[0].counts;
+    expect({ applied: inOrder + late, tooOld }).toEqual({ applied: odd.length, tooOld: 1 });
   });
 
   it('random bytes and truncated packets never stop the ingress; each one is dead-lettered', async () => {

@@ -1,5 +1,5 @@
 import type { DeviceKind, Telemetry } from '../telemetry/schema';
-import { addSeq, classifySeq, highestSeq, type SeqRanges, type SeqVerdict } from './seq-ranges';
+import { addSeq, classifySeq, highestSeq, seqRangesFrom, type SeqRanges, type SeqVerdict } from './seq-ranges';
 import type { Connectivity, TwinTimings } from './vehicle-state';
 
 /**
@@ -84,7 +84,7 @@ export function foldDeviceReadingInto(d: DeviceContext, reading: Telemetry, now:
   d.counts[countKey[verdict]]++;
   d.clock = Math.max(d.clock, now);
   if (verdict === 'duplicate' || verdict === 'too_old') return { verdict, emitted: NOTHING };
-  d.seqs = addSeq(d.seqs, reading.seq);
+  addSeq(d.seqs, reading.seq);
   d.lastSeenAt = Math.max(d.lastSeenAt ?? 0, reading.receivedAt);
   d.kind = reading.deviceKind;
   d.format = reading.format;
@@ -111,7 +111,7 @@ const countKey = { in_order: 'inOrder', late: 'late', duplicate: 'duplicate', to
 
 /** A copy that shares nothing the fold changes in place: what leaves the twin. */
 export function copyDeviceContext(d: DeviceContext): DeviceContext {
-  return { ...d, ota: d.ota ?? null, counts: { ...d.counts } };
+  return { ...d, seqs: seqRangesFrom(d.seqs), ota: d.ota ?? null, counts: { ...d.counts } };
 }
 
 function otaOf(reading: Telemetry): DeviceOta | null {

@@ -11,6 +11,7 @@ import { GeofenceStore } from '../geofences/geofence-store';
 import { LeaseTable } from '../sharding/lease-table';
 import { planLeases } from '../sharding/plan';
 import { SnapshotStore } from '../sharding/snapshot-store';
+import { MAX_RANGES } from '../machines/seq-ranges';
 import { telemetrySchema } from '../telemetry/schema';
 import { DeadlineWheel } from './deadline-wheel';
 import { LatencyHistogram } from './latency-histogram';
@@ -358,7 +359,7 @@ export class TwinHost {
     const parsed = parseBody(m, telemetrySchema);
     if (!parsed.success) {
       this.stats.invalid++;
-      this.deadLetter(m, parsed.error.issues[0]?.message ?? 'not canonical telemetry');
+      this.deadLetter(m, 'invalid_record', parsed.error.issues[0]?.message ?? 'not canonical telemetry');
       return;
     }
     const reading = parsed.data;
@@ -371,7 +372,11 @@ export class TwinHost {
     if (verdict === 'in_order') this.stats.applied++;
     else if (verdict === 'late') this.stats.late++;
     else if (verdict === 'duplicate') this.stats.duplicates++;
-    else this.stats.tooOld++;
+    else {
+      // Reordered deeper than the device twin can tell (seq-ranges.ts): kept, not silently dropped.
+      this.stats.tooOld++;
+      this.deadLetter(m, 'too_old', `device ${reading.deviceId} seq ${reading.seq} lies in a closed gap of the ${MAX_RANGES} ranges its twin keeps`);
+    }
     if (verdict === 'in_order' || verdict === 'late') {
       this.applyLatency.record(now - reading.deviceTime);
       this.changed.add(reading.vehicleId);
@@ -487,13 +492,14 @@ export class TwinHost {
     }
   }
 
-  private deadLetter(m: JsMsg, detail: string): void {
+  /** Keyed by stream sequence, so a partition replayed after a take-over dead-letters its messages once. */
+  private deadLetter(m: JsMsg, reason: 'invalid_record' | 'too_old', detail: string): void {
     const h = headers();
-    h.set(deadLetterHeaders.reason, 'invalid_record');
+    h.set(deadLetterHeaders.reason, reason);
     h.set(deadLetterHeaders.detail, detail.replace(/[\r\n]+/g, ' ').slice(0, 500));
     h.set(deadLetterHeaders.stage, 'twin');
     h.set(deadLetterHeaders.receivedAt, String(Date.now()));
-    this.track(this.js.publish(subjects.deadLetter('twin', 'invalid_record'), m.data, { headers: h }));
+    this.track(this.js.publish(subjects.deadLetter('twin', reason), m.data, { headers: h, msgID: `twin.${reason}.${m.seq}` }));
   }
 
   private publishEvents(events: TwinEvent[], cause: string): void {
