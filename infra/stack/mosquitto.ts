@@ -89,6 +89,9 @@ export async function start({ port, dataDir }: MosquittoStartOptions): Promise<S
       // broker has already acknowledged to their device. The ingress's shared subscription must
       // get every one: no limit on its queue.
       'max_queued_messages 0',
+      // Devices that take commands keep persistent sessions (commands wait for a device that is
+      // offline); a device gone for good should not keep one for ever.
+      'persistent_client_expiration 14d',
       'log_dest stdout',
       ...(account ? [`user ${account.name}`] : []),
       '',

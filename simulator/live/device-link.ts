@@ -68,10 +68,13 @@ export interface LinkOptions {
 }
 
 /**
- * One device's own MQTT connection: clean session, client id = device id, QoS 1. Readings taken
+ * One device's own MQTT connection: client id = device id, QoS 1. Readings taken
  * before the connection is opened, or while the device is out of coverage, wait in order (a
  * tracker keeps them in flash) and go out first when it is back. A lost connection (a storm, a
- * broker restart) is made again by the client, which resends every unacknowledged publish.
+ * broker restart) is made again by the client, which resends every unacknowledged publish. A
+ * device that takes commands keeps a persistent session, as a real tracker does: the broker holds
+ * the commands sent while it is offline (an OTA offer to a parked, powered-down vehicle) and hands
+ * them over when it is back.
  */
 export class DeviceLink {
   readonly stats: LinkStats;
@@ -165,7 +168,7 @@ export class DeviceLink {
   private connect(): void {
     const client = mqtt.connect(this.options.url, {
       clientId: this.stats.deviceId,
-      clean: true,
+      clean: !this.options.commands,
       protocolVersion: 4,
       keepalive: 60,
       connectTimeout: 30_000,
@@ -173,9 +176,9 @@ export class DeviceLink {
     });
     const commands = this.options.commands;
     if (commands) client.on('message', (_topic, payload) => commands.receive(payload));
-    client.on('connect', () => {
-      // A clean session forgets subscriptions: subscribe on every connect.
-      if (commands) client.subscribe(commands.topic, { qos: 1 });
+    client.on('connect', (connack) => {
+      // A session the broker kept has the subscription (and what was queued for it) already.
+      if (commands && !connack.sessionPresent) client.subscribe(commands.topic, { qos: 1 });
       if (this.everConnected) this.stats.reconnects++;
       this.everConnected = true;
       this.stats.connected = true;
