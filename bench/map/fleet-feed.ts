@@ -17,9 +17,16 @@ function loadRoutes(): Route[] {
 
 function summaryAt(id: string, route: Route, tick: number, offset: number): VehicleSummary {
   const n = route.length;
-  const step = (tick + offset) % (2 * n - 2 || 1);
-  const k = step < n ? step : 2 * n - 2 - step;
-  const [lon, lat] = route[Math.min(k, n - 1)]!;
+  // Half a road vertex a second, each vehicle from its own point of the road: vehicles spread
+  // along the roads as a real fleet does, not stacked on the vertices.
+  const span = 2 * n - 2 || 1;
+  const step = (((tick + offset * 0.618) * 0.5) % span + span) % span;
+  const along = step < n - 1 ? step : span - step;
+  const k = Math.min(Math.floor(along), n - 1);
+  const t = along - k;
+  const [lon0, lat0] = route[k]!;
+  const [lon1, lat1] = route[Math.min(k + 1, n - 1)]!;
+  const [lon, lat] = [lon0 + (lon1 - lon0) * t, lat0 + (lat1 - lat0) * t];
   const moving = n > 1;
   return {
     id,
@@ -37,7 +44,7 @@ function summaryAt(id: string, route: Route, tick: number, offset: number): Vehi
 
 /**
  * The fleet as twin hosts publish it: FleetDeltas on fleet.deltas.<hostId>, every vehicle moving
- * one road vertex each second, in batches of `batch` vehicles.
+ * half a road vertex each second, in batches of `batch` vehicles.
  */
 export function startFleetFeed(nc: NatsConnection, options: { vehicles: number; hosts: number; batch: number }): { stop(): void } {
   const routes = loadRoutes();

@@ -27,6 +27,22 @@ export async function countFrames(page: Page, ms: number): Promise<FrameCount> {
   return { ...counted, fps: Math.round((counted.frames / counted.elapsedMs) * 10_000) / 10 };
 }
 
+/** Drags the map in circles with the mouse for `ms`, counting frames meanwhile. */
+export async function panAround(page: Page, ms: number): Promise<FrameCount> {
+  const box = await page.getByTestId('fleet-map').boundingBox();
+  if (!box) throw new Error('the map has no box to drag');
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  const counting = countFrames(page, ms);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  const until = Date.now() + ms;
+  for (let step = 0; Date.now() < until; step++) {
+    await page.mouse.move(x + 120 * Math.sin(step / 15), y + 80 * (1 - Math.cos(step / 15)));
+  }
+  await page.mouse.up();
+  return counting;
+}
+
 /** deck.gl's own per-second metrics, which the map writes on its element (FleetMap _onMetrics). */
 export async function deckMetrics(page: Page): Promise<Record<string, string>> {
   return (await page.evaluate(`({ ...document.querySelector('[data-testid="fleet-map"]')?.dataset })`)) as Record<string, string>;

@@ -5,7 +5,8 @@ import { Deck, FlyToInterpolator, WebMercatorViewport, type Layer, type MapViewS
 import type { Geofence } from '../../twins/geofences/geofence';
 import type { Basemap } from '../lib/basemap';
 import { filterMask, type FleetFilter } from '../lib/fleet-counts';
-import type { FleetStore } from '../lib/fleet-store';
+import { easeOut, type FleetStore } from '../lib/fleet-store';
+import { DrawnVehicles } from './map/drawn-vehicles';
 import { geofenceLayer, roadLayer, selectionLayers, vehicleLayer, type VehicleTable } from './map/layers';
 import { roadPaths } from './map/road-paths';
 
@@ -29,6 +30,8 @@ interface FleetMapProps {
 
 const FOCUS_ZOOM = 16.5;
 const FLY_MS = 900;
+/** How long the camera must rest before the roads are drawn again where it stopped. */
+const BASE_REST_MS = 150;
 
 /**
  * The deck.gl map, driven imperatively: vehicles move every animation frame, which must not
@@ -72,7 +75,8 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
     const parent = container.current;
     const canvas = canvasRef.current;
     const baseCanvas = baseCanvasRef.current;
-    if (!parent || !canvas || !baseCanvas) return;
+    const baseBox = baseCanvas?.parentElement;
+    if (!parent || !canvas || !baseCanvas || !baseBox) return;
     const initial = fitView(bounds, parent.clientWidth, parent.clientHeight);
     viewState.current = initial;
     // The vehicles move every frame; the roads do not. Drawn in one canvas, every frame drew the
@@ -81,14 +85,39 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
     // when it moves.
     const base = new Deck({ canvas: baseCanvas, viewState: initial, controller: false, useDevicePixels: false, layers: [] });
     baseRef.current = base;
+    // A pan at the same zoom shifts the last road picture (a CSS transform, no drawing) and draws
+    // it again once the camera rests: redrawing the roads on every frame of a drag is what kept
+    // dragging slow where WebGL runs on the CPU.
+    let baseCamera = initial;
+    let baseRest: ReturnType<typeof setTimeout> | undefined;
+    const redrawBase = (camera: MapViewState) => {
+      baseCamera = camera;
+      baseBox.style.transform = '';
+      base.setProps({ viewState: camera });
+    };
     const moveCamera = (next: MapViewState) => {
       viewState.current = next;
-      base.setProps({ viewState: next });
+      clearTimeout(baseRest);
+      if (next.zoom !== baseCamera.zoom || next.bearing !== baseCamera.bearing || next.pitch !== baseCamera.pitch) {
+        redrawBase(next);
+        return;
+      }
+      const { clientWidth: width, clientHeight: height } = parent;
+      const [x, y] = new WebMercatorViewport({ ...baseCamera, width, height }).project([next.longitude, next.latitude]);
+      const [dx, dy] = [width / 2 - x!, height / 2 - y!];
+      // Far enough that the shifted picture would leave a bare edge (a long drag, a followed vehicle): draw now.
+      if (Math.hypot(dx, dy) > Math.min(width, height) / 8) {
+        redrawBase(next);
+        return;
+      }
+      baseBox.style.transform = `translate(${dx}px, ${dy}px)`;
+      baseRest = setTimeout(() => redrawBase(viewState.current ?? next), BASE_REST_MS);
     };
     let frame = 0;
-    let drawn = { version: -1, progress: -1 };
+    let drawn = { version: -1, progress: -1, camera: null as MapViewState | null };
+    const dots = new DrawnVehicles();
     let table: VehicleTable | null = null;
-    let tableFor: { version: number; filter: FleetFilter | null; buffer: ArrayBufferLike | null } = { version: -1, filter: null, buffer: null };
+    let tableFor: { version: number; filter: FleetFilter | null; camera: MapViewState | null; selected: number | undefined } | null = null;
     let mask = new Float32Array(1024);
     let trail: { version: number; slot: number; points: Array<[number, number]> } = { version: -1, slot: -1, points: [] };
 
@@ -117,11 +146,10 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
       },
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onClick: (info: PickingInfo) => {
-        latest.current.onSelect(info.layer?.id === 'vehicles' && info.index >= 0 ? (store.ids[info.index] ?? null) : null);
+        latest.current.onSelect(pickedVehicle(info));
       },
       getTooltip: (info: PickingInfo) => {
-        if (info.layer?.id !== 'vehicles' || info.index < 0) return null;
-        const v = store.get(store.ids[info.index] ?? '');
+        const v = store.get(pickedVehicle(info) ?? '');
         if (!v) return null;
         return {
           text: `${v.id}\n${v.motion} · ${Math.round(v.speedKph)} km/h\n${v.health} · ${v.connectivity}`,
@@ -134,22 +162,33 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
     });
     deckRef.current = deck;
 
-    /** The vehicle table deck.gl reads; rebuilt (an upload) only when the store or the filter changed. */
-    const vehicleTable = (): VehicleTable => {
+    const pickedVehicle = (info: PickingInfo): string | null =>
+      info.layer?.id === 'vehicles' && info.index >= 0 && info.index < dots.count ? (store.ids[dots.slots[info.index]!] ?? null) : null;
+
+    /**
+     * The dots deck.gl draws (drawn-vehicles.ts); packed again (an upload) only when the store,
+     * the filter, the selection or the camera changed.
+     */
+    const vehicleTable = (selected: number | undefined): VehicleTable => {
       const { filter: wanted } = latest.current;
-      if (table && tableFor.version === store.version && tableFor.filter === wanted && tableFor.buffer === store.glideTo.buffer) return table;
+      const camera = viewState.current;
+      const { clientWidth: width, clientHeight: height } = parent;
+      const key = tableFor;
+      const sameCamera = key?.camera === camera || (camera !== null && dots.fits({ ...camera, width, height }));
+      if (table && key && key.version === store.version && key.filter === wanted && sameCamera && key.selected === selected) return table;
       const count = store.count;
       if (mask.length < count) mask = new Float32Array(Math.max(count, 2 * mask.length));
       filterMask(store.states, store.ids, count, wanted, mask);
-      tableFor = { version: store.version, filter: wanted, buffer: store.glideTo.buffer };
+      if (camera) dots.update(store, mask, { ...camera, width, height }, selected);
+      tableFor = { version: store.version, filter: wanted, camera, selected };
+      parent.dataset.drawnVehicles = String(dots.count);
       table = {
-        length: count,
+        length: dots.count,
         attributes: {
-          getPosition: { value: store.glideTo.subarray(0, 2 * count), size: 2 },
-          getGlideFrom: { value: store.glideFrom.subarray(0, 2 * count), size: 2 },
-          getFillColor: { value: store.fillColors.subarray(0, 4 * count), size: 4 },
-          getLineColor: { value: store.lineColors.subarray(0, 4 * count), size: 4 },
-          getShown: { value: mask.subarray(0, count), size: 1 },
+          getPosition: { value: dots.glideTo.subarray(0, 2 * dots.count), size: 2 },
+          getGlideFrom: { value: dots.glideFrom.subarray(0, 2 * dots.count), size: 2 },
+          getFillColor: { value: dots.fillColors.subarray(0, 4 * dots.count), size: 4 },
+          getLineColor: { value: dots.lineColors.subarray(0, 4 * dots.count), size: 4 },
         },
       };
       return table;
@@ -166,16 +205,19 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
         moveCamera({ ...viewState.current, longitude: x + store.origin[0], latitude: y + store.origin[1] });
         deck.setProps({ initialViewState: viewState.current });
       }
-      // Nothing moved and nothing changed: deck.gl keeps the last picture.
-      if (progress === drawn.progress && store.version === drawn.version && !selectionChanged.current) return;
-      drawn = { version: store.version, progress };
+      const vehicles = vehicleTable(selected);
+      // Nothing changed and no dot moved by a pixel: deck.gl keeps the last picture. Without a GPU
+      // every redraw costs the CPU; a dot's hard edge shows no step smaller than a pixel.
+      const unchanged = store.version === drawn.version && viewState.current === drawn.camera && !selectionChanged.current;
+      if (unchanged && Math.abs(easeOut(progress) - easeOut(drawn.progress)) * dots.maxGlidePx < 1) return;
+      drawn = { version: store.version, progress, camera: viewState.current };
       selectionChanged.current = false;
       if (selected !== undefined && (trail.version !== store.version || trail.slot !== selected)) {
         trail = { version: store.version, slot: selected, points: store.trailOf(selected) };
       }
       deck.setProps({
         layers: [
-          vehicleLayer(vehicleTable(), store.origin, progress),
+          vehicleLayer(vehicles, store.origin, progress),
           ...selectionLayers(store.origin, selected === undefined ? [] : trail.points, at),
         ],
       });
@@ -197,6 +239,7 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
       });
 
     return () => {
+      clearTimeout(baseRest);
       controller.abort();
       cancelAnimationFrame(frame);
       deck.finalize();

@@ -1,37 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { VehicleSummary } from '../../twins/projection/fleet-view';
 import { FleetStore, GLIDE_MS } from './fleet-store';
-import { encodeJsonFrame, encodeUpdates, FrameReader, frameKinds, type CatalogueFrame } from './fleet-wire';
+import type { VehicleSummary } from '../../twins/projection/fleet-view';
+import { feed, origin, v } from './fleet-store.fixtures';
 import { motionColors } from './vehicle-style';
-
-const origin: [number, number] = [7.42, 43.73];
-const v = (id: string, lon: number, lat: number, patch: Partial<VehicleSummary> = {}): VehicleSummary => ({
-  id,
-  lat,
-  lon,
-  speedKph: 30,
-  headingDeg: 0,
-  motion: 'driving',
-  health: 'ok',
-  connectivity: 'online',
-  odometerKm: 0,
-  updatedAt: 0,
-  ...patch,
-});
-
-/** Feeds the store through the real wire encoding, as the browser gets it. */
-function feed(store: FleetStore, now: number, catalogue: Partial<CatalogueFrame> | null, updates: Array<[number, VehicleSummary]>): void {
-  const reader = new FrameReader();
-  const bytes: Uint8Array[] = [];
-  if (catalogue) bytes.push(encodeJsonFrame(frameKinds.catalogue, { at: now, nats: 'connected', reset: false, added: [], removed: [], ...catalogue }));
-  bytes.push(encodeUpdates(now, updates.map(([index, summary]) => ({ index, summary }))));
-  for (const chunk of bytes) {
-    for (const frame of reader.push(chunk)) {
-      if (frame.kind === frameKinds.catalogue) store.applyCatalogue(frame.body);
-      else if (frame.kind === frameKinds.updates) store.applyUpdates(frame.payload, now);
-    }
-  }
-}
 
 /** Where the map draws a vehicle at `now` (the GPU applies the same formula to every vehicle). */
 const positionOf = (store: FleetStore, id: string, now: number) => {

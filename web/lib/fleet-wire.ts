@@ -42,7 +42,9 @@ export function packState({ motion, health, connectivity }: VehicleState): numbe
 }
 
 export const motionOf = (state: number) => motionStates[state & 3]!;
-export const healthOf = (state: number) => healthStates[(state >> 2) & 3]!;
+/** 0 ok, 1 warn, 2 critical: higher is worse. */
+export const healthRank = (state: number) => (state >> 2) & 3;
+export const healthOf = (state: number) => healthStates[healthRank(state)]!;
 export const connectivityOf = (state: number) => connectivityStates[(state >> 4) & 3]!;
 
 const encoder = new TextEncoder();

@@ -13,7 +13,7 @@ const offsetsFrom = (origin: readonly [number, number]) => ({
   coordinateOrigin: [origin[0], origin[1], 0] as [number, number, number],
 });
 
-/** The store's typed arrays as deck.gl binary attributes; a new table only when they changed. */
+/** The drawn dots' typed arrays (drawn-vehicles.ts) as deck.gl binary attributes; a new table only when they changed. */
 export interface VehicleTable {
   length: number;
   attributes: {
@@ -21,7 +21,6 @@ export interface VehicleTable {
     getGlideFrom: { value: Float32Array; size: 2 };
     getFillColor: { value: Uint8Array; size: 4 };
     getLineColor: { value: Uint8Array; size: 4 };
-    getShown: { value: Float32Array; size: 1 };
   };
 }
 

@@ -9,8 +9,6 @@ export interface VehicleDotsLayerProps<DataT = unknown> {
   getFillColor?: Accessor<DataT, Color>;
   /** The ring's colour. */
   getLineColor?: Accessor<DataT, Color>;
-  /** 1 drawn, 0 filtered out. */
-  getShown?: Accessor<DataT, number>;
   /** 0 → 1 over a glide; eased in the shader (web/lib/fleet-store.ts easeOut). */
   glideProgress?: number;
   radiusMeters?: number;
@@ -52,7 +50,6 @@ in vec3 positions64Low;
 in vec2 glideFroms;
 in vec4 fillColors;
 in vec4 lineColors;
-in float shown;
 out vec4 vFillColor;
 out vec4 vLineColor;
 out float vRadiusPixels;
@@ -64,8 +61,6 @@ void main(void) {
   vRadiusPixels = clamp(project_size_to_pixel(dots.radiusMeters), dots.radiusMinPixels, dots.radiusMaxPixels);
   gl_PointSize = 2.0 * (vRadiusPixels + dots.lineWidthPixels * 0.5) * project.devicePixelRatio;
   gl_Position = project_position_to_clipspace(position, positions64Low, vec3(0.0), geometry.position);
-  // filtered out: outside the clip volume, so the rasteriser never sees it
-  if (shown < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
   DECKGL_FILTER_GL_POSITION(gl_Position, geometry);
   vFillColor = vec4(fillColors.rgb, fillColors.a * layer.opacity);
   DECKGL_FILTER_COLOR(vFillColor, geometry);
@@ -96,7 +91,6 @@ const defaultProps: DefaultProps<VehicleDotsLayerProps> = {
   getGlideFrom: { type: 'accessor', value: [0, 0] },
   getFillColor: { type: 'accessor', value: [0, 0, 0, 255] },
   getLineColor: { type: 'accessor', value: [0, 0, 0, 255] },
-  getShown: { type: 'accessor', value: 1 },
   glideProgress: 1,
   radiusMeters: 6,
   radiusMinPixels: 4.5,
@@ -128,7 +122,6 @@ export class VehicleDotsLayer<DataT = unknown> extends Layer<Required<VehicleDot
       glideFroms: { size: 2, accessor: 'getGlideFrom' },
       fillColors: { size: 4, type: 'unorm8', accessor: 'getFillColor', defaultValue: [0, 0, 0, 255] },
       lineColors: { size: 4, type: 'unorm8', accessor: 'getLineColor', defaultValue: [0, 0, 0, 255] },
-      shown: { size: 1, accessor: 'getShown', defaultValue: 1 },
     });
   }
 
