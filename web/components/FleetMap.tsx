@@ -105,8 +105,9 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
       const { clientWidth: width, clientHeight: height } = parent;
       const [x, y] = new WebMercatorViewport({ ...baseCamera, width, height }).project([next.longitude, next.latitude]);
       const [dx, dy] = [width / 2 - x!, height / 2 - y!];
-      // Far enough that the shifted picture would leave a bare edge (a long drag, a followed vehicle): draw now.
-      if (Math.hypot(dx, dy) > Math.min(width, height) / 8) {
+      // The road canvas reaches a quarter of the view beyond each edge (globals.css .map-base);
+      // shifted further it would show a bare edge (a long drag, a followed vehicle): draw now.
+      if (Math.abs(dx) > width / 4 || Math.abs(dy) > height / 4) {
         redrawBase(next);
         return;
       }

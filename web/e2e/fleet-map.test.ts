@@ -119,6 +119,18 @@ describe('the live fleet map', { timeout: 90_000 }, () => {
     await page.getByTestId('count-shown').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
+  it('a drag shifts the road picture and, once the camera rests, draws it again where the camera stopped', async () => {
+    const box = (await page.locator('[data-testid="fleet-map"] canvas.map-vehicles').boundingBox())!;
+    const roads = page.locator('[data-testid="fleet-map"] .map-base');
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++) await page.mouse.move(x + 8 * step, y + 5 * step);
+    expect(await roads.evaluate((el) => (el as HTMLElement).style.transform)).toMatch(/^translate\(/);
+    await page.mouse.up();
+    await expect.poll(() => roads.evaluate((el) => (el as HTMLElement).style.transform), { timeout: 5_000 }).toBe('');
+  });
+
   it('finds a vehicle by id and shows the twin its twin host keeps', async () => {
     const [first] = ownIds;
     const search = page.getByTestId('vehicle-search');
