@@ -20,6 +20,7 @@ import * as nats from '../../infra/stack/nats';
 import type { StartedServer } from '../../infra/stack/server';
 import { runLoad } from './harness';
 import { printResult } from './print';
+import { openFileLimit } from './proc-stats';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -45,6 +46,10 @@ try {
   servers.push(await mosquitto.start({ port: await freePort(), dataDir: join(baseDir, 'mosquitto') }));
   const [natsServer, mqttServer] = servers as [StartedServer, StartedServer];
   console.log(`NATS ${natsServer.address}, Mosquitto ${mqttServer.address}`);
+  const ingressReplicas = envNumber('FLEET_BENCH_INGRESS', 2, 1, 16);
+  const ingressConnections = envNumber('FLEET_BENCH_INGRESS_CONNECTIONS', 32, 1, 64);
+  const broker = brokerCapacity(mqttServer.process.pid, devices + ingressReplicas * ingressConnections);
+  if (broker) console.log(broker.note);
   const result = await runLoad({
     natsUrl: natsServer.address,
     mqttUrl: mqttServer.address,
@@ -55,8 +60,8 @@ try {
     rate,
     firstVehicle: 1,
     seed: 'bench-load',
-    ingressReplicas: envNumber('FLEET_BENCH_INGRESS', 2, 1, 16),
-    ingressConnections: envNumber('FLEET_BENCH_INGRESS_CONNECTIONS', 32, 1, 64),
+    ingressReplicas,
+    ingressConnections,
     twinHosts: envNumber('FLEET_BENCH_HOSTS', 2, 1, 16),
     simProcesses: envNumber('FLEET_BENCH_SIM_PROCESSES', 2, 1, 16),
     connectRate: envNumber('FLEET_BENCH_CONNECT_RATE', 1000, 10, 100_000),
@@ -66,6 +71,7 @@ try {
     log: (line) => console.log(line),
   });
   exitCode = printResult(result, { devices: 20_000, offeredMsgsPerSec: 10_000, appliedMsgsPerSec: 10_000, lost: 0, duplicatesApplied: 0, p99Ms: 1000 });
+  if (broker && result.devicesConnected < devices) console.log(`  devices that could not connect: ${broker.note.trim()}`);
 } catch (err) {
   console.error(`bench:load failed: ${(err as Error).stack ?? String(err)}`);
 } finally {
@@ -73,3 +79,18 @@ try {
   if (exitCode === 0) rmSync(baseDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+/**
+ * Every MQTT connection is an open file of the broker's: a broker whose open-file limit is below
+ * the connections the run needs cannot connect the whole fleet, however long it waits. Said
+ * before the run, not guessed after it.
+ */
+function brokerCapacity(pid: number, connections: number): { note: string } | null {
+  const limit = openFileLimit(pid);
+  // Listener sockets, log, persistence file and the like.
+  const spare = 16;
+  if (limit === null || limit - spare >= connections) return null;
+  return {
+    note: `note: Mosquitto's open-file limit here is ${limit} (ulimit -n), so it holds at most ~${limit - spare} connections and this run needs ${connections}; raise the limit (ulimit -n 65536, within ulimit -Hn; LimitNOFILE= for a systemd service) to connect them all`,
+  };
+}

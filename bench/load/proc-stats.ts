@@ -90,3 +90,14 @@ export class ProcessSampler {
     return out;
   }
 }
+
+/** A process's soft limit on open files (Infinity when unlimited); null where /proc cannot tell. */
+export function openFileLimit(pid: number): number | null {
+  try {
+    const m = /^Max open files\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    if (!m) return null;
+    return m[1] === 'unlimited' ? Infinity : Number(m[1]);
+  } catch {
+    return null;
+  }
+}
