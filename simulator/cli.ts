@@ -151,7 +151,8 @@ export function register(program: Command): void {
           id: `${hostname()}-${process.pid}`,
           stats: () => {
             const { devices, connected, sent, acked, errors, inFlight } = source.totals();
-            return { vehicles: flags.vehicles, processes: flags.processes, devices, connected, sent, acked, errors, inFlight };
+            // firstVehicle and vehicles: the ids this run drives, so another run can keep clear of them.
+            return { firstVehicle: flags.firstVehicle, vehicles: flags.vehicles, processes: flags.processes, devices, connected, sent, acked, errors, inFlight };
           },
         });
       });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectHealth } from '../../infra/health/collect-health';
 import { descendantsOf } from '../../infra/testing/processes';
-import { vehicleId } from '../../simulator/fleet/fleet';
+import { vehicleId } from '../../simulator/fleet/vehicle-id';
 import type { SimReport } from '../../simulator/live/report';
 import { connectNats, ensureStreams } from '../../twins/bus/connect';
 import { STREAM_DEAD_LETTER } from '../../twins/bus/subjects';

@@ -1,4 +1,5 @@
 import { createRandom } from '../world/random';
+import { vehicleId } from './vehicle-id';
 import type { World } from '../world/world';
 import { defaultDrivers, type DriverOptions } from './driver';
 import { defaultShift, type ShiftOptions } from './shift';
@@ -25,10 +26,6 @@ export interface FleetOptions {
   onGroundTruth?: (event: GroundTruthEvent) => void;
 }
 
-/** `V00001`, `V00002`, ...: the vehicle ids the whole platform sees. */
-export function vehicleId(number: number): string {
-  return `V${String(number).padStart(5, '0')}`;
-}
 
 /**
  * All vehicles of a world on one clock. Pure: time only moves through `step`, randomness only

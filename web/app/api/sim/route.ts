@@ -9,7 +9,8 @@ export function GET(): Promise<Response> {
 }
 
 export function POST(request: Request): Promise<Response> {
-  return simStartResponse(webRuntime().sim.control, request);
+  const { sim, link } = webRuntime();
+  return simStartResponse(sim.control, request, link.connection);
 }
 
 export function DELETE(): Response {
