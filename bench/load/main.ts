@@ -8,7 +8,8 @@
  * Environment (all optional): FLEET_BENCH_DEVICES (20000), FLEET_BENCH_SECONDS (300),
  * FLEET_BENCH_RATE (device sampling speed-up, 12: ~10,000 msgs/s offered, the target), FLEET_BENCH_INGRESS (replicas, 2),
  * FLEET_BENCH_INGRESS_CONNECTIONS (per replica, 32), FLEET_BENCH_HOSTS (twin hosts, 2),
- * FLEET_BENCH_SIM_PROCESSES (2), FLEET_BENCH_CONNECT_RATE (connections/s, 1000),
+ * FLEET_BENCH_SIM_PROCESSES (2), FLEET_BENCH_CONNECT_RATE (connections/s, 1000), FLEET_BENCH_BROKERS
+ * (Mosquitto processes; default: as many as the open-file limit needs for the devices),
  * FLEET_BENCH_SIM_ARGS (more `fleet sim` flags, e.g. "--duplicate-rate 0.01").
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -43,16 +44,17 @@ let exitCode = 1;
 try {
   console.log(`bench:load — servers and logs in ${baseDir}`);
   servers.push(await nats.start({ port: await freePort(), dataDir: join(baseDir, 'nats') }));
-  servers.push(await mosquitto.start({ port: await freePort(), dataDir: join(baseDir, 'mosquitto') }));
-  const [natsServer, mqttServer] = servers as [StartedServer, StartedServer];
-  console.log(`NATS ${natsServer.address}, Mosquitto ${mqttServer.address}`);
+  const natsServer = servers[0]!;
   const ingressReplicas = envNumber('FLEET_BENCH_INGRESS', 2, 1, 16);
   const ingressConnections = envNumber('FLEET_BENCH_INGRESS_CONNECTIONS', 32, 1, 64);
-  const broker = brokerCapacity(mqttServer.process.pid, devices + ingressReplicas * ingressConnections);
-  if (broker) console.log(broker.note);
+  const brokers = await startBrokers(devices, ingressReplicas * ingressConnections);
+  servers.push(...brokers.servers);
+  const mqttUrl = brokers.servers.map((s) => s.address).join(',');
+  console.log(`NATS ${natsServer.address}, Mosquitto ${mqttUrl}`);
+  if (brokers.note) console.log(brokers.note);
   const result = await runLoad({
     natsUrl: natsServer.address,
-    mqttUrl: mqttServer.address,
+    mqttUrl,
     partitions: 64,
     devices,
     seconds,
@@ -61,17 +63,18 @@ try {
     firstVehicle: 1,
     seed: 'bench-load',
     ingressReplicas,
-    ingressConnections,
+    // Per broker: the same connections in all, split over the brokers.
+    ingressConnections: Math.ceil(ingressConnections / brokers.servers.length),
     twinHosts: envNumber('FLEET_BENCH_HOSTS', 2, 1, 16),
     simProcesses: envNumber('FLEET_BENCH_SIM_PROCESSES', 2, 1, 16),
     connectRate: envNumber('FLEET_BENCH_CONNECT_RATE', 1000, 10, 100_000),
     simArgs: (process.env.FLEET_BENCH_SIM_ARGS ?? '').split(/\s+/).filter(Boolean),
     workDir: baseDir,
-    servers: servers.map((s) => ({ name: s.server === 'NATS' ? 'nats-server' : 'mosquitto', pid: s.process.pid })),
+    servers: servers.map((s, i) => ({ name: s.server === 'NATS' ? 'nats-server' : brokers.servers.length > 1 ? `mosquitto-${i}` : 'mosquitto', pid: s.process.pid })),
     log: (line) => console.log(line),
   });
   exitCode = printResult(result, { devices: 20_000, offeredMsgsPerSec: 10_000, appliedMsgsPerSec: 10_000, lost: 0, duplicatesApplied: 0, p99Ms: 1000 });
-  if (broker && result.devicesConnected < devices) console.log(`  devices that could not connect: ${broker.note.trim()}`);
+  if (brokers.shortfall && result.devicesConnected < devices) console.log(`  devices that could not connect: ${brokers.shortfall}`);
 } catch (err) {
   console.error(`bench:load failed: ${(err as Error).stack ?? String(err)}`);
 } finally {
@@ -81,16 +84,29 @@ try {
 process.exit(exitCode);
 
 /**
- * Every MQTT connection is an open file of the broker's: a broker whose open-file limit is below
- * the connections the run needs cannot connect the whole fleet, however long it waits. Said
- * before the run, not guessed after it.
+ * Every MQTT connection is an open file of its broker's, and a process may hold only so many
+ * (`ulimit -n`; 20,000 on the machine this was written on). The bench starts as many brokers as
+ * the fleet's connections need (FLEET_MQTT_URL names them all; each vehicle's devices keep to
+ * one), or FLEET_BENCH_BROKERS of them. Said before the run when even that cannot hold them.
  */
-function brokerCapacity(pid: number, connections: number): { note: string } | null {
-  const limit = openFileLimit(pid);
+async function startBrokers(devices: number, ingressConnections: number): Promise<{ servers: StartedServer[]; note: string | null; shortfall: string | null }> {
+  const start = async (i: number) => mosquitto.start({ port: await freePort(), dataDir: join(baseDir, i === 0 ? 'mosquitto' : `mosquitto-${i + 1}`) });
+  const first = await start(0);
+  const limit = openFileLimit(first.process.pid);
   // Listener sockets, log, persistence file and the like.
-  const spare = 16;
-  if (limit === null || limit - spare >= connections) return null;
-  return {
-    note: `note: Mosquitto's open-file limit here is ${limit} (ulimit -n), so it holds at most ~${limit - spare} connections and this run needs ${connections}; raise the limit (ulimit -n 65536, within ulimit -Hn; LimitNOFILE= for a systemd service) to connect them all`,
-  };
+  const room = limit === null ? Infinity : limit - 16 - ingressConnections;
+  const wanted = envNumber('FLEET_BENCH_BROKERS', room > 0 ? Math.ceil(devices / room) : 1, 1, 16);
+  const servers = [first];
+  for (let i = 1; i < wanted; i++) servers.push(await start(i));
+  const perBroker = Math.ceil(devices / wanted) + ingressConnections;
+  const shortfall =
+    limit !== null && perBroker > limit - 16
+      ? `Mosquitto's open-file limit here is ${limit} (ulimit -n), so each broker holds at most ~${limit - 16} connections and this run needs ${perBroker} on each of ${wanted}; raise the limit (ulimit -n 65536, within ulimit -Hn) or add brokers (FLEET_BENCH_BROKERS)`
+      : null;
+  const note = shortfall
+    ? `note: ${shortfall}`
+    : wanted > 1
+      ? `${wanted} brokers: Mosquitto's open-file limit here is ${limit} (ulimit -n), fewer than the run's ${devices + ingressConnections} connections; each vehicle's devices keep to one broker`
+      : null;
+  return { servers, note, shortfall };
 }

@@ -6,7 +6,10 @@ import { z } from 'zod';
  */
 export const settings = {
   FLEET_NATS_URL: z.string().default('nats://127.0.0.1:4222').describe('NATS server with JetStream'),
-  FLEET_MQTT_URL: z.string().default('mqtt://127.0.0.1:1883').describe('MQTT broker the devices and the ingress use'),
+  FLEET_MQTT_URL: z
+    .string()
+    .default('mqtt://127.0.0.1:1883')
+    .describe('MQTT broker the devices and the ingress use; several, comma-separated, split the devices between them (the ingress subscribes on all)'),
   FLEET_DATABASE_URL: z
     .string()
     .default('postgres://postgres@127.0.0.1:5432/fleettwin')

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import type { FleetConfig } from '../config/env';
+import { brokerUrls } from '../../twins/bus/mqtt-brokers';
 import { acceptsConnections, parseServerUrl, type HostPort } from './address';
 import { findBinary } from './binaries';
 import { StackError } from './errors';
@@ -10,17 +11,38 @@ import { PROBE_TIMEOUT_MS, reasonOf, type ServerStatus, type StartedServer } fro
 import { spawnServer, waitUntilReady } from './server-process';
 import { accountForServer, handOver } from './unprivileged';
 
-export function mqttAddress(config: Pick<FleetConfig, 'FLEET_MQTT_URL'>): HostPort {
-  return parseServerUrl('FLEET_MQTT_URL', config.FLEET_MQTT_URL, { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 });
+/** Every broker FLEET_MQTT_URL names (one, or several that split the devices: twins/bus/mqtt-brokers.ts). */
+export function mqttAddresses(config: Pick<FleetConfig, 'FLEET_MQTT_URL'>): HostPort[] {
+  return brokerUrls(config.FLEET_MQTT_URL).map((url) => mqttAddress(url));
+}
+
+function mqttAddress(url: string): HostPort {
+  return parseServerUrl('FLEET_MQTT_URL', url, { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 });
+}
+
+/** Does every broker named accept a connection? The platform needs all of them. */
+export async function probe(config: Pick<FleetConfig, 'FLEET_MQTT_URL'>): Promise<ServerStatus> {
+  const urls = brokerUrls(config.FLEET_MQTT_URL);
+  const statuses = await Promise.all(urls.map((url) => probeOne(url)));
+  if (statuses.length === 1) return statuses[0]!;
+  const failed = statuses.find((s) => !s.healthy);
+  return {
+    server: 'Mosquitto',
+    address: config.FLEET_MQTT_URL,
+    reachable: statuses.every((s) => s.reachable),
+    healthy: !failed,
+    ...(statuses[0]?.version ? { version: statuses[0].version } : {}),
+    ...(failed ? { problem: `${failed.address}: ${failed.problem}` } : {}),
+  };
 }
 
 /** Does an MQTT broker accept a connection there? Its version comes from $SYS when it publishes one. */
-export async function probe(config: Pick<FleetConfig, 'FLEET_MQTT_URL'>): Promise<ServerStatus> {
-  const address = mqttAddress(config);
-  const status: ServerStatus = { server: 'Mosquitto', address: config.FLEET_MQTT_URL, reachable: false, healthy: false };
+async function probeOne(url: string): Promise<ServerStatus> {
+  const address = mqttAddress(url);
+  const status: ServerStatus = { server: 'Mosquitto', address: url, reachable: false, healthy: false };
   let client;
   try {
-    client = await mqtt.connectAsync(config.FLEET_MQTT_URL, {
+    client = await mqtt.connectAsync(url, {
       clientId: `fleet-probe-${randomBytes(4).toString('hex')}`,
       connectTimeout: PROBE_TIMEOUT_MS,
       reconnectPeriod: 0,

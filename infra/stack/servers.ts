@@ -33,7 +33,7 @@ export const serverKinds: ServerKind[] = [
     server: 'Mosquitto',
     setting: 'FLEET_MQTT_URL',
     dir: 'mosquitto',
-    addresses: (config) => [mosquitto.mqttAddress(config)],
+    addresses: mosquitto.mqttAddresses,
     probe: mosquitto.probe,
     start: (_config, port, dataDir) => mosquitto.start({ port, dataDir }),
   },
@@ -112,6 +112,12 @@ function localPort(kind: ServerKind, config: FleetConfig, status: ServerStatus):
   const addresses = kind.addresses(config);
   const [address] = addresses;
   const setting = String(kind.setting);
+  if (addresses.length > 1) {
+    throw new StackError(
+      `${kind.server} at ${status.address} is not usable: ${status.problem}. ${setting} names ${addresses.length} servers and FleetTwin starts only one of its own: ` +
+        `start them yourself, or name one (unset ${setting} to use a local one).`,
+    );
+  }
   if (addresses.length !== 1 || !address || !isLocalHost(address.host)) {
     throw new StackError(
       `${kind.server} at ${status.address} is not usable: ${status.problem}. It is not on this machine, so FleetTwin cannot start one: ` +

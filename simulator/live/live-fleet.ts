@@ -1,3 +1,4 @@
+import { brokerFor, brokerUrls } from '../../twins/bus/mqtt-brokers';
 import { commandTopic } from '../../twins/commands/command';
 import type { DeviceKind } from '../../twins/telemetry/schema';
 import type { Device } from '../devices/device';
@@ -8,6 +9,7 @@ import { DeviceLink, type LinkStats } from './device-link';
 import { runRealtime } from './realtime';
 
 export interface LiveFleetOptions {
+  /** One broker, or several comma-separated: a vehicle's devices keep to one (twins/bus/mqtt-brokers.ts). */
   mqttUrl: string;
   /** New device connections per second. */
   connectRate: number;
@@ -98,10 +100,11 @@ export class LiveFleet {
     private readonly sim: Simulation,
     private readonly options: LiveFleetOptions,
   ) {
+    const brokers = brokerUrls(options.mqttUrl);
     this.links = sim.devices.map((d) => {
       const agent = options.ota ? this.otaAgentOf(d, options.ota) : undefined;
       const commands = agent ? { topic: commandTopic(d.vehicle.id, d.id), receive: (payload: Uint8Array) => agent.receive(payload) } : undefined;
-      return new DeviceLink(d.id, d.kind, d.format, { url: options.mqttUrl, ...(commands ? { commands } : {}) });
+      return new DeviceLink(d.id, d.kind, d.format, { url: brokerFor(d.vehicle.id, brokers), ...(commands ? { commands } : {}) });
     });
     this.byDevice = new Map(this.links.map((l) => [l.stats.deviceId, l]));
   }

@@ -4,6 +4,7 @@ import { AckPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsM
 import { headers } from '@nats-io/nats-core';
 import type { Logger } from '../../infra/log/logger';
 import { deadLetterHeaders, STREAM_COMMANDS, subjects } from '../bus/subjects';
+import { brokerUrls } from '../bus/mqtt-brokers';
 import { commandTopic, deviceCommandSchema } from './command';
 
 /** One durable consumer that every bridge shares, so each command goes out once. */
@@ -23,7 +24,8 @@ export interface BridgeStats {
  */
 export class CommandBridge {
   readonly stats: BridgeStats = { bridged: 0, deadLettered: 0, retries: 0 };
-  private mqtt: MqttClient | undefined;
+  /** One connection per broker (FLEET_MQTT_URL may name several). */
+  private brokers: MqttClient[] = [];
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
 
@@ -34,13 +36,18 @@ export class CommandBridge {
   ) {}
 
   async start(): Promise<void> {
-    this.mqtt = await mqtt.connectAsync(this.options.mqttUrl, {
-      clientId: `fleet-commands-${this.options.instanceId}`.slice(0, 64),
-      clean: true,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-    });
-    this.mqtt.on('error', (err) => this.log.warn({ err: err.message }, 'command bridge: mqtt error'));
+    this.brokers = await Promise.all(
+      brokerUrls(this.options.mqttUrl).map(async (url, i) => {
+        const client = await mqtt.connectAsync(url, {
+          clientId: `fleet-commands-${this.options.instanceId}-${i}`.slice(0, 64),
+          clean: true,
+          reconnectPeriod: 1000,
+          connectTimeout: 10_000,
+        });
+        client.on('error', (err) => this.log.warn({ err: err.message, broker: url }, 'command bridge: mqtt error'));
+        return client;
+      }),
+    );
     const jsm = await jetstreamManager(this.nc);
     await jsm.consumers
       .add(STREAM_COMMANDS, { durable_name: BRIDGE_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: 30_000_000_000, max_ack_pending: 1000 })
@@ -74,7 +81,8 @@ export class CommandBridge {
       return this.deadLetter(m, 'wrong_subject', `a command for vehicle ${command.vehicleId} on ${m.subject}`);
     }
     try {
-      await this.mqtt!.publishAsync(commandTopic(command.vehicleId, command.deviceId), Buffer.from(m.data), { qos: 1 });
+      // The device's session is on one of the brokers; on the others nobody takes the topic.
+      await Promise.all(this.brokers.map((b) => b.publishAsync(commandTopic(command.vehicleId, command.deviceId), Buffer.from(m.data), { qos: 1 })));
       m.ack();
       this.stats.bridged++;
     } catch (err) {
@@ -98,6 +106,6 @@ export class CommandBridge {
   async stop(): Promise<void> {
     this.messages?.stop();
     await this.loop;
-    await this.mqtt?.endAsync();
+    await Promise.all(this.brokers.map((b) => b.endAsync()));
   }
 }

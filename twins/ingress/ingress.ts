@@ -2,10 +2,12 @@ import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../../infra/log/logger';
+import { brokerUrls } from '../bus/mqtt-brokers';
 import { decodeMessage, TOPIC_PREFIX } from './decode';
 import { TelemetryPublisher } from './publisher';
 
 export interface IngressOptions {
+  /** One broker, or several comma-separated (twins/bus/mqtt-brokers.ts): `connections` on each. */
   mqttUrl: string;
   partitions: number;
   connections: number;
@@ -53,8 +55,9 @@ export class Ingress {
     const group = this.options.group ?? 'ingress';
     const filter = `$share/${group}/${TOPIC_PREFIX}/#`;
     this.filter = filter;
-    for (let i = 0; i < this.options.connections; i++) {
-      const client = await mqtt.connectAsync(this.options.mqttUrl, {
+    const urls = brokerUrls(this.options.mqttUrl);
+    for (let i = 0; i < this.options.connections * urls.length; i++) {
+      const client = await mqtt.connectAsync(urls[i % urls.length]!, {
         clientId: `fleet-ingress-${instance}-${i}`.slice(0, 64),
         protocolVersion: 5,
         clean: false,
