@@ -154,7 +154,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       return hosts.length === o.twinHosts && hosts.reduce((n, h) => n + h.partitions.length, 0) === o.partitions;
     });
     await until('the ingress replicas to answer', 120_000, async () => (await collectHealth(nc)).filter((h) => h.part === 'ingress' && h.id.startsWith('bench-ingress-')).length === o.ingressReplicas);
-    o.log(`platform up: ${o.twinHosts} twin host(s) own ${o.partitions} partitions, ${o.ingressReplicas} ingress replica(s) × ${o.ingressConnections} MQTT connections`);
+    o.log(`platform up: ${o.twinHosts} twin host(s) own ${o.partitions} partitions, ${o.ingressReplicas} ingress replica(s) × ${o.ingressConnections} MQTT connections per broker`);
 
     const vehicles = Math.ceil(o.devices / DEVICES_PER_VEHICLE);
     const devices = vehicles * DEVICES_PER_VEHICLE;
