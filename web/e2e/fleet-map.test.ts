@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { VehicleSummary } from '../../twins/projection/fleet-view';
-import { ensureWebBuild, launchChromium, resultsDir, startFleet, startWebApp, type PlatformProcess } from './platform';
+import { openLivePage, resultsDir, type LivePageSession } from './platform';
 
 /**
  * The map in a real browser against the real platform: a twin host, an ingress and `fleet sim`
@@ -16,33 +16,21 @@ const run = randomUUID().slice(0, 6);
 // snapshots are restored by our twin host), and the map rightly shows those too.
 const firstVehicle = 100_000 + Math.floor(Math.random() * 800_000);
 const ownIds = Array.from({ length: VEHICLES }, (_, i) => `V${String(firstVehicle + i).padStart(5, '0')}`);
-const hostId = `web-e2e-${run}`;
-const processes: PlatformProcess[] = [];
+let session: LivePageSession;
 let baseUrl: string;
-let browser: Browser;
 let page: Page;
-const pageProblems: string[] = [];
+let pageProblems: string[];
 
 beforeAll(async () => {
-  ensureWebBuild();
-  processes.push(startFleet('web-e2e-twin-host', ['twin-host', '--host-id', hostId], { FLEET_METRICS_PORT: '0' }));
-  processes.push(startFleet('web-e2e-ingress', ['ingress', '--instance', `web-e2e-${run}`, '--connections', '1']));
   // Every device reports each second or two, so the map fills within seconds.
-  processes.push(startFleet('web-e2e-sim', ['sim', '--vehicles', String(VEHICLES), '--first-vehicle', String(firstVehicle), '--seed', `web-e2e-${run}`, '--duration', '600', '--register', '--region', `e2e-${run}`]));
-  const web = await startWebApp();
-  processes.push(web.app);
-  baseUrl = web.baseUrl;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (err) => pageProblems.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageProblems.push(msg.text());
-  });
+  session = await openLivePage(`web-e2e-${run}`, [
+    { name: 'sim', args: ['sim', '--vehicles', String(VEHICLES), '--first-vehicle', String(firstVehicle), '--seed', `web-e2e-${run}`, '--duration', '600', '--register', '--region', `e2e-${run}`] },
+  ]);
+  ({ baseUrl, page, problems: pageProblems } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all(processes.map((p) => p.stop()));
+  await session?.close();
 });
 
 async function countOf(name: string): Promise<number> {

@@ -169,6 +169,48 @@ export async function fillOperator(page: Page, name: string, timeoutMs = 30_000)
   }
 }
 
+/** The live data path for a browser test: a twin host, an ingress, the web app and a page that records its errors. */
+export interface LivePageSession {
+  baseUrl: string;
+  browser: Browser;
+  page: Page;
+  /** Uncaught errors and console errors of the page, for the tests to expect none. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a twin host and an ingress on the test run's servers (plus `extra` fleet commands, such
+ * as a simulator), the web app's production build and chromium at 1440×900.
+ */
+export async function openLivePage(label: string, extra: Array<{ name: string; args: string[] }> = []): Promise<LivePageSession> {
+  ensureWebBuild();
+  const processes = [
+    startFleet(`${label}-twin-host`, ['twin-host', '--host-id', label], { FLEET_METRICS_PORT: '0' }),
+    startFleet(`${label}-ingress`, ['ingress', '--instance', label, '--connections', '1']),
+    ...extra.map(({ name, args }) => startFleet(`${label}-${name}`, args)),
+  ];
+  const web = await startWebApp();
+  processes.push(web.app);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(msg.text());
+  });
+  return {
+    baseUrl: web.baseUrl,
+    browser,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
+}
+
 /** A workflow page's test session: a Temporal client to check the workflows, and a page that records its errors. */
 export interface WorkflowPageSession {
   client: Client;

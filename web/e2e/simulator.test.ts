@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchChromium, resultsDir, startFleet, startWebApp, type PlatformProcess } from './platform';
+import { openLivePage, resultsDir, type LivePageSession } from './platform';
 
 /**
  * QA's simulator page in a real browser: the page starts a real `fleet sim` (the web server's
@@ -9,27 +9,18 @@ import { ensureWebBuild, launchChromium, resultsDir, startFleet, startWebApp, ty
  * and the page shows the devices connected and the rates until it is stopped from the page.
  */
 const run = Math.random().toString(36).slice(2, 8);
-const processes: PlatformProcess[] = [];
+let session: LivePageSession;
 let baseUrl: string;
-let browser: Browser;
 let page: Page;
-const pageProblems: string[] = [];
+let pageProblems: string[];
 
 beforeAll(async () => {
-  ensureWebBuild();
-  processes.push(startFleet('web-e2e-sim-twin-host', ['twin-host', '--host-id', `web-sim-${run}`], { FLEET_METRICS_PORT: '0' }));
-  processes.push(startFleet('web-e2e-sim-ingress', ['ingress', '--instance', `web-sim-${run}`, '--connections', '1']));
-  const web = await startWebApp();
-  processes.push(web.app);
-  baseUrl = web.baseUrl;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (err) => pageProblems.push(err.message));
+  session = await openLivePage(`web-sim-${run}`);
+  ({ baseUrl, page, problems: pageProblems } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all(processes.map((p) => p.stop()));
+  await session?.close();
 });
 
 /** The page has hydrated once its first poll of /api/sim is on screen; typing before that is lost. */
@@ -48,6 +39,7 @@ describe('the simulator page', { timeout: 120_000 }, () => {
   });
 
   it('a run started from the page connects its devices, shows readings per second, and stops from the page', async () => {
+    pageProblems.length = 0; // the refused run above logged its 400
     await openSimPage();
     await page.getByTestId('sim-vehicles').fill('2');
     await page.getByTestId('sim-start').click();
