@@ -1,5 +1,5 @@
 import type { DeviceKind, Telemetry } from '../telemetry/schema';
-import { addSeq, classifySeq, highestSeq, seqRangesFrom, type SeqRanges, type SeqVerdict } from './seq-ranges';
+import { addSeq, classifySeq, highestSeq, type SeqRanges, type SeqVerdict } from './seq-ranges';
 import type { Connectivity, TwinTimings } from './vehicle-state';
 
 /**
@@ -111,7 +111,7 @@ const countKey = { in_order: 'inOrder', late: 'late', duplicate: 'duplicate', to
 
 /** A copy that shares nothing the fold changes in place: what leaves the twin. */
 export function copyDeviceContext(d: DeviceContext): DeviceContext {
-  return { ...d, seqs: seqRangesFrom(d.seqs), ota: d.ota ?? null, counts: { ...d.counts } };
+  return { ...d, seqs: d.seqs.slice(), ota: d.ota ?? null, counts: { ...d.counts } };
 }
 
 function otaOf(reading: Telemetry): DeviceOta | null {

@@ -3,6 +3,7 @@ import type { GeofenceIndex } from '../geofences/geofence-index';
 import type { Telemetry } from '../telemetry/schema';
 import { deviceTwinMachine, type DeviceEmitted } from '../machines/device-twin';
 import { copyDeviceContext, foldDeviceReadingInto, lastSeq, type DeviceContext } from '../machines/device-state';
+import { seqRangesFrom } from '../machines/seq-ranges';
 import type { SeqVerdict } from '../machines/seq-ranges';
 import { vehicleTwinMachine, type MaintenanceEmitted, type MaintenanceState, type VehicleTwinContext } from '../machines/vehicle-twin';
 import {
@@ -97,7 +98,9 @@ export class VehicleTwinActor {
     });
     actor.on('*', (e) => this.outbox.push({ ...e, vehicleId: this.vehicleId }));
     actor.start();
-    const device = { actor, data: copyDeviceContext(actor.getSnapshot().context), ahead: false };
+    const context = actor.getSnapshot().context;
+    // Once, here: a snapshot written before ranges were flat holds them as tuples.
+    const device = { actor, data: { ...copyDeviceContext(context), seqs: seqRangesFrom(context.seqs) }, ahead: false };
     this.devices.set(deviceId, device);
     return device;
   }
