@@ -46,6 +46,7 @@ export const settings = {
   FLEET_SNAPSHOT_EVERY_MS: z.coerce.number().int().min(1000).default(30_000).describe('How often twin hosts snapshot changed twins to KV'),
   FLEET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('Port of a twin host\'s Prometheus /metrics (0: any free port)'),
   FLEET_INGRESS_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(16).describe('MQTT connections per ingress process (they share one subscription group)'),
+  FLEET_INGRESS_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(16).describe('messages each ingress MQTT connection stores in JetStream at once (acknowledged in order once stored)'),
   FLEET_FIRMWARE_PORT: z.coerce.number().int().min(0).max(65535).default(8480).describe('Port of the firmware download route the ingress serves to devices (0: any free port)'),
   FLEET_FIRMWARE_URL: z.url().optional().describe('Base URL devices download firmware from (default http://127.0.0.1:<FLEET_FIRMWARE_PORT>)'),
 } as const;

@@ -26,12 +26,13 @@ export function register(program: Command): void {
           mqttUrl: config.FLEET_MQTT_URL,
           partitions: config.FLEET_PARTITIONS,
           connections: opts.connections ?? config.FLEET_INGRESS_CONNECTIONS,
+          inFlightPerConnection: config.FLEET_INGRESS_IN_FLIGHT,
           instanceId: opts.instance,
           group: opts.group,
         }, log);
         await ingress.start();
         const edge = await startDeviceEdge(nc, config, opts.instance, log);
-        const health = serveHealth(nc, { part: 'ingress', id: opts.instance, stats: () => ({ ...ingress.stats, commands: { ...edge.bridge.stats } }) });
+        const health = serveHealth(nc, { part: 'ingress', id: opts.instance, stats: () => ({ ...ingress.stats, inFlight: ingress.inFlight(), commands: { ...edge.bridge.stats } }) });
         const report = setInterval(() => log.info(ingress.stats, 'ingress stats'), 30_000);
         return {
           async stop() {

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../../infra/log/logger';
 import { brokerUrls } from '../bus/mqtt-brokers';
 import { decodeMessage, TOPIC_PREFIX } from './decode';
+import { PipelinedSubscription } from './pipelined-subscription';
 import { TelemetryPublisher } from './publisher';
 
 export interface IngressOptions {
@@ -15,6 +15,8 @@ export interface IngressOptions {
   instanceId?: string;
   /** Shared-subscription group: replicas in one group split the device traffic. */
   group?: string;
+  /** Messages being stored at once per connection (acknowledged in order as each is stored). */
+  inFlightPerConnection?: number;
 }
 
 export interface IngressStats {
@@ -31,15 +33,15 @@ export const DEAD_LETTER_STAGE = 'ingress';
  * MQTT in, JetStream out. Each connection joins the shared subscription $share/<group>/fleet/#,
  * so the broker spreads devices over connections and replicas. A message is acknowledged to the
  * broker only after JetStream has stored its records or its dead letter; if NATS is away the
- * message is retried, never dropped.
+ * message is retried, never dropped. Each connection stores up to `inFlightPerConnection`
+ * messages at once (pipelined-subscription.ts), so throughput is not one JetStream round trip
+ * per message per connection.
  */
 export class Ingress {
   readonly stats: IngressStats = { received: 0, records: 0, duplicates: 0, deadLettered: {}, publishRetries: 0 };
-  private readonly clients: MqttClient[] = [];
+  private readonly subscriptions: PipelinedSubscription[] = [];
   private readonly publisher: TelemetryPublisher;
   private stopping = false;
-  private filter = '';
-  private inFlight = 0;
   private lastMessageAt = 0;
 
   constructor(
@@ -54,32 +56,30 @@ export class Ingress {
     const instance = this.options.instanceId ?? hostname();
     const group = this.options.group ?? 'ingress';
     const filter = `$share/${group}/${TOPIC_PREFIX}/#`;
-    this.filter = filter;
     const urls = brokerUrls(this.options.mqttUrl);
     for (let i = 0; i < this.options.connections * urls.length; i++) {
-      const client = await mqtt.connectAsync(urls[i % urls.length]!, {
+      const subscription = new PipelinedSubscription({
+        url: urls[i % urls.length]!,
         clientId: `fleet-ingress-${instance}-${i}`.slice(0, 64),
-        protocolVersion: 5,
-        clean: false,
-        properties: { sessionExpiryInterval: 3600 },
-        reconnectPeriod: 1000,
-        connectTimeout: 10_000,
+        filter,
+        sessionExpirySeconds: 3600,
+        receiveMaximum: this.options.inFlightPerConnection ?? 16,
+        onMessage: (topic, payload) => {
+          this.lastMessageAt = Date.now();
+          return this.handle(topic, payload);
+        },
+        onError: (err) => this.log.warn({ err: err.message, connection: i }, 'mqtt connection error'),
+        onReconnect: () => this.log.info({ connection: i }, 'mqtt reconnecting'),
       });
-      client.handleMessage = (packet, done) => {
-        const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
-        this.inFlight++;
-        this.lastMessageAt = Date.now();
-        this.handle(packet.topic, payload).then(
-          () => done(),
-          (err: unknown) => done(err as Error),
-        ).finally(() => this.inFlight--);
-      };
-      client.on('error', (err) => this.log.warn({ err: err.message, connection: i }, 'mqtt connection error'));
-      client.on('reconnect', () => this.log.info({ connection: i }, 'mqtt reconnecting'));
-      await client.subscribeAsync(filter, { qos: 1 });
-      this.clients.push(client);
+      await subscription.start();
+      this.subscriptions.push(subscription);
     }
     this.log.info({ filter, connections: this.options.connections, mqtt: this.options.mqttUrl }, 'ingress subscribed');
+  }
+
+  /** Messages delivered to this ingress and not yet stored (so not yet acknowledged). */
+  inFlight(): number {
+    return this.subscriptions.reduce((sum, s) => sum + s.inFlight, 0);
   }
 
   /** Decodes one message and stores the outcome durably; resolves when it is safe to ack. */
@@ -121,13 +121,13 @@ export class Ingress {
    * unsubscribe the broker still sends what it had queued for this session: wait for that.
    */
   async stop({ quietMs = 500, maxWaitMs = 15_000 } = {}): Promise<void> {
-    await Promise.all(this.clients.map((c) => (c.connected ? c.unsubscribeAsync(this.filter).catch(() => undefined) : undefined)));
+    await Promise.all(this.subscriptions.map((s) => s.unsubscribe().catch(() => undefined)));
     const deadline = Date.now() + maxWaitMs;
     this.lastMessageAt = Math.max(this.lastMessageAt, Date.now());
-    while (Date.now() < deadline && (this.inFlight > 0 || Date.now() - this.lastMessageAt < quietMs)) {
+    while (Date.now() < deadline && (this.inFlight() > 0 || Date.now() - this.lastMessageAt < quietMs)) {
       await new Promise((r) => setTimeout(r, 50));
     }
     this.stopping = true;
-    await Promise.all(this.clients.map((c) => c.endAsync()));
+    await Promise.all(this.subscriptions.map((s) => s.stop()));
   }
 }
