@@ -73,7 +73,7 @@ export function register(program: Command): void {
     .addOption(new Option('--processes <n>', 'simulator processes sharing the fleet, each with its own vehicle range and connections').argParser(intIn(1, 64)).default(1))
     .addOption(new Option('--teltonika-share <p>', 'share of GPS trackers speaking Teltonika Codec 8 Extended (binary) instead of reference JSON').argParser(numberIn(0, 1)).default(0.25))
     .addOption(new Option('--obd2-share <p>', 'share of OBD-II dongles sending raw ECU responses (obd2 format) instead of reference JSON').argParser(numberIn(0, 1)).default(0))
-    .addOption(new Option('--shift-start-within <seconds>', "each vehicle's first shift starts within this many seconds (default 60)").argParser(numberIn(0, 86_400)))
+    .addOption(new Option('--shift-start-within <seconds>', "each vehicle's first shift starts within this many seconds (default 60; up to a year, e.g. a parked fleet for OTA tests)").argParser(numberIn(0, 31_536_000)))
     .addOption(new Option('--duplicate-rate <p>', 'fault: share of readings a device sends twice').argParser(numberIn(0, 1)).default(0))
     .addOption(new Option('--malformed-rate <p>', 'fault: share of readings whose payload goes out broken (truncated, bad version, bad CRC)').argParser(numberIn(0, 1)).default(0))
     .addOption(new Option('--skew-share <p>', 'fault: share of devices whose clock is off (by up to --max-skew)').argParser(numberIn(0, 1)).default(0))

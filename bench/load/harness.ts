@@ -3,7 +3,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectHealth } from '../../infra/health/collect-health';
-import { descendantsOf } from '../../infra/testing/processes';
 import { vehicleId } from '../../simulator/fleet/vehicle-id';
 import type { SimReport } from '../../simulator/live/report';
 import { connectNats, ensureStreams } from '../../twins/bus/connect';
@@ -12,8 +11,8 @@ import { collectHostStatus, type HostStatus } from '../../twins/runtime/host-sta
 import { mergeCounts, quantileOf, subtractCounts, type LatencyCounts } from '../../twins/runtime/latency-histogram';
 import { brokerDropped } from './broker-stats';
 import { compareWithTwins, twinCensus, type LossCheck } from './census';
-import { startFleet, type FleetProcess } from './fleet-process';
-import { ProcessSampler, type ProcessFigures } from './proc-stats';
+import { processTree, startFleet, type FleetProcess } from '../shared/fleet-process';
+import { ProcessSampler, type ProcessFigures } from '../shared/proc-stats';
 
 export const DEVICES_PER_VEHICLE = 4;
 
@@ -188,7 +187,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     started.push(sim);
     o.log(`simulator: ${vehicles} vehicles × ${DEVICES_PER_VEHICLE} devices in ${o.simProcesses} process(es), rate ×${o.rate}, connecting ${o.connectRate}/s`);
 
-    const children = () => started.flatMap((p) => [{ name: p.name, pid: p.pid }, ...simWorkers(p)]);
+    const children = () => started.flatMap(processTree);
     const sampler = new ProcessSampler(() => [...o.servers, ...children(), { name: 'bench', pid: process.pid }]);
     const simAlive = () => {
       if (sim.child.exitCode !== null) throw new Error(`the simulator exited early (code ${sim.child.exitCode}); see ${join(o.workDir, 'sim.log')}`);
@@ -322,7 +321,3 @@ function round(ms: number | null): number | null {
 }
 
 /** The simulator's worker processes (`fleet sim --processes`), children of its parent process. */
-function simWorkers(p: FleetProcess): Array<{ name: string; pid: number }> {
-  if (p.name !== 'sim' || p.child.exitCode !== null) return [];
-  return descendantsOf(p.pid).map((pid, i) => ({ name: `sim-worker-${i + 1}`, pid }));
-}

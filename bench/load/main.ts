@@ -16,23 +16,14 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/stack/address';
-import * as mosquitto from '../../infra/stack/mosquitto';
 import * as nats from '../../infra/stack/nats';
 import type { StartedServer } from '../../infra/stack/server';
+import { startBrokers } from '../shared/brokers';
+import { envNumber as envNumberOf } from '../shared/env-number';
 import { runLoad } from './harness';
 import { printResult } from './print';
-import { openFileLimit } from './proc-stats';
 
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    console.error(`bench:load: ${name}="${raw}" must be a number within ${min}..${max}`);
-    process.exit(2);
-  }
-  return value;
-}
+const envNumber = (name: string, fallback: number, min: number, max: number) => envNumberOf('load', name, fallback, min, max);
 
 const devices = envNumber('FLEET_BENCH_DEVICES', 20_000, 4, 200_000);
 const seconds = envNumber('FLEET_BENCH_SECONDS', 300, 10, 86_400);
@@ -47,9 +38,10 @@ try {
   const natsServer = servers[0]!;
   const ingressReplicas = envNumber('FLEET_BENCH_INGRESS', 2, 1, 16);
   const ingressConnections = envNumber('FLEET_BENCH_INGRESS_CONNECTIONS', 32, 1, 64);
-  const brokers = await startBrokers(devices, ingressReplicas * ingressConnections);
+  const wantedBrokers = process.env.FLEET_BENCH_BROKERS ? envNumber('FLEET_BENCH_BROKERS', 1, 1, 16) : undefined;
+  const brokers = await startBrokers(baseDir, devices, ingressReplicas * ingressConnections, wantedBrokers);
   servers.push(...brokers.servers);
-  const mqttUrl = brokers.servers.map((s) => s.address).join(',');
+  const mqttUrl = brokers.mqttUrl;
   console.log(`NATS ${natsServer.address}, Mosquitto ${mqttUrl}`);
   if (brokers.note) console.log(brokers.note);
   const result = await runLoad({
@@ -83,30 +75,3 @@ try {
 }
 process.exit(exitCode);
 
-/**
- * Every MQTT connection is an open file of its broker's, and a process may hold only so many
- * (`ulimit -n`; 20,000 on the machine this was written on). The bench starts as many brokers as
- * the fleet's connections need (FLEET_MQTT_URL names them all; each vehicle's devices keep to
- * one), or FLEET_BENCH_BROKERS of them. Said before the run when even that cannot hold them.
- */
-async function startBrokers(devices: number, ingressConnections: number): Promise<{ servers: StartedServer[]; note: string | null; shortfall: string | null }> {
-  const start = async (i: number) => mosquitto.start({ port: await freePort(), dataDir: join(baseDir, i === 0 ? 'mosquitto' : `mosquitto-${i + 1}`) });
-  const first = await start(0);
-  const limit = openFileLimit(first.process.pid);
-  // Listener sockets, log, persistence file and the like.
-  const room = limit === null ? Infinity : limit - 16 - ingressConnections;
-  const wanted = envNumber('FLEET_BENCH_BROKERS', room > 0 ? Math.ceil(devices / room) : 1, 1, 16);
-  const servers = [first];
-  for (let i = 1; i < wanted; i++) servers.push(await start(i));
-  const perBroker = Math.ceil(devices / wanted) + ingressConnections;
-  const shortfall =
-    limit !== null && perBroker > limit - 16
-      ? `Mosquitto's open-file limit here is ${limit} (ulimit -n), so each broker holds at most ~${limit - 16} connections and this run needs ${perBroker} on each of ${wanted}; raise the limit (ulimit -n 65536, within ulimit -Hn) or add brokers (FLEET_BENCH_BROKERS)`
-      : null;
-  const note = shortfall
-    ? `note: ${shortfall}`
-    : wanted > 1
-      ? `${wanted} brokers: Mosquitto's open-file limit here is ${limit} (ulimit -n), fewer than the run's ${devices + ingressConnections} connections; each vehicle's devices keep to one broker`
-      : null;
-  return { servers, note, shortfall };
-}

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { TelemetryPublisher } from '../../twins/ingress/publisher';
 import { collectHostStatus, type HostStatus } from '../../twins/runtime/host-status';
 import type { Telemetry } from '../../twins/telemetry/schema';
-import { startFleet, type FleetProcess } from '../load/fleet-process';
+import { startFleet, type FleetProcess } from '../shared/fleet-process';
 
 export interface HostRunContext {
   nc: NatsConnection;

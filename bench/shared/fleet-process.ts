@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { descendantsOf } from '../../infra/testing/processes';
 
 const FLEET_BIN = fileURLToPath(new URL('../../bin/fleet.mjs', import.meta.url));
 
@@ -43,4 +44,10 @@ export function startFleet(name: string, args: string[], options: { env: NodeJS.
       return code;
     },
   };
+}
+
+/** A running process with its children (the simulator's workers), named for a report. */
+export function processTree(p: FleetProcess): Array<{ name: string; pid: number }> {
+  if (p.child.exitCode !== null) return [];
+  return [{ name: p.name, pid: p.pid }, ...descendantsOf(p.pid).map((pid, i) => ({ name: `${p.name}-worker-${i + 1}`, pid }))];
 }
