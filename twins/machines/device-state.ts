@@ -33,6 +33,8 @@ export interface DeviceOta {
   reason: string | null;
   /** Device time of the report. */
   at: number;
+  /** Sequence number of the reading that carried it (absent in snapshots from before it was kept). */
+  seq?: number;
 }
 
 export type DeviceEmitted =
@@ -75,9 +77,12 @@ export interface DeviceFold {
 const NOTHING: DeviceEmitted[] = [];
 
 /**
- * Folds one reading into the device's data, in place (as the vehicle's: vehicle-state.ts). Only
- * an in-order reading moves what the device reports (firmware, OTA, last reading); a late one is
- * counted and its sequence number remembered; a duplicate or one too old to tell is only counted.
+ * Folds one reading into the device's data, in place (as the vehicle's: vehicle-state.ts). An
+ * in-order reading moves what the device reports (firmware, OTA, last reading); a late one is
+ * counted and its sequence number remembered, and moves firmware and OTA only when its OTA report
+ * is newer than the one held: a device's readings may be reordered on the way (shared MQTT
+ * subscriptions, store-and-forward), and an update's final report overtaken by the next plain
+ * reading must still end the update. A duplicate or one too old to tell is only counted.
  */
 export function foldDeviceReadingInto(d: DeviceContext, reading: Telemetry, now: number): DeviceFold {
   const verdict = classifySeq(d.seqs, reading.seq);
@@ -88,23 +93,29 @@ export function foldDeviceReadingInto(d: DeviceContext, reading: Telemetry, now:
   d.lastSeenAt = Math.max(d.lastSeenAt ?? 0, reading.receivedAt);
   d.kind = reading.deviceKind;
   d.format = reading.format;
-  if (verdict === 'late') return { verdict, emitted: NOTHING };
+  const ota = otaOf(reading);
+  if (verdict === 'late' && !(ota && isNewerReport(ota, d.ota))) return { verdict, emitted: NOTHING };
+  if (verdict === 'in_order') d.last = reading;
 
-  d.last = reading;
   let emitted = NOTHING;
   if (reading.firmware !== undefined && reading.firmware !== d.firmware) {
     emitted = [{ type: 'device.firmware', deviceId: d.deviceId, from: d.firmware, to: reading.firmware, at: d.clock }];
     d.firmware = reading.firmware;
   }
-  const ota = otaOf(reading);
   if (ota) {
     const last = d.ota;
     if (!last || ota.state !== last.state || ota.campaignId !== last.campaignId || ota.version !== last.version) {
-      emitted = [...emitted, { type: 'device.ota', deviceId: d.deviceId, ...ota, at: d.clock }];
+      const { campaignId, version, state, reason, at } = ota;
+      emitted = [...emitted, { type: 'device.ota', deviceId: d.deviceId, campaignId, version, state, reason, at }];
     }
     d.ota = ota;
   }
   return { verdict, emitted };
+}
+
+function isNewerReport(report: DeviceOta, held: DeviceOta | null | undefined): boolean {
+  if (!held) return true;
+  return held.seq !== undefined && report.seq !== undefined ? report.seq > held.seq : report.at > held.at;
 }
 
 const countKey = { in_order: 'inOrder', late: 'late', duplicate: 'duplicate', too_old: 'tooOld' } as const;
@@ -117,7 +128,7 @@ export function copyDeviceContext(d: DeviceContext): DeviceContext {
 function otaOf(reading: Telemetry): DeviceOta | null {
   const ota = reading.ota;
   if (!ota) return null;
-  return { campaignId: ota.campaignId ?? null, version: ota.version, state: ota.state, reason: ota.reason ?? null, at: reading.deviceTime };
+  return { campaignId: ota.campaignId ?? null, version: ota.version, state: ota.state, reason: ota.reason ?? null, at: reading.deviceTime, seq: reading.seq };
 }
 
 export function lastSeq(context: DeviceContext): number | undefined {

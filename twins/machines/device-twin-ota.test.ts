@@ -48,6 +48,19 @@ describe('device twin OTA state', () => {
     expect(t.device().ota?.state).toBe('done');
   });
 
+  it('a final report overtaken on the way by the next plain reading still ends the update', () => {
+    const t = twin();
+    t.send(reading(1, { firmware: 'FT-GPS 3.4.1' }));
+    t.send(reading(6, report('rebooting')));
+    t.send(reading(8, { position: { lat: 43.7, lon: 7.4 } }));
+    t.send(reading(7, { ...report('done'), firmware: 'FT-GPS 3.5.0' }));
+    expect(t.device().ota?.state).toBe('done');
+    expect(t.device().firmware).toBe('FT-GPS 3.5.0');
+    expect(t.ota().at(-1)).toMatchObject({ state: 'done' });
+    // The newest reading is still the one shown as the device's last.
+    expect(t.device().last?.seq).toBe(8);
+  });
+
   it('readings without an OTA report keep the last one', () => {
     const t = twin();
     t.send(reading(1, report('failed', 'install failed')));
