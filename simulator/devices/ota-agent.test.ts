@@ -47,7 +47,7 @@ function manifest(over: Partial<FirmwareManifest> = {}): FirmwareManifest {
   };
 }
 
-function device(options: { firmware?: string; behaviour?: Partial<OtaBehaviour>; trust?: string | null } = {}) {
+function device(options: { firmware?: string; behaviour?: Partial<OtaBehaviour>; trust?: string | null; fetchArtifact?: (url: string) => Promise<Uint8Array> } = {}) {
   const reports: Reading[] = [];
   const agent = new OtaAgent({
     firmware: options.firmware ?? 'FT-GPS 3.4.1',
@@ -55,6 +55,7 @@ function device(options: { firmware?: string; behaviour?: Partial<OtaBehaviour>;
     behaviour: { ...fast, ...options.behaviour },
     random: () => 0.5,
     report: (r) => reports.push(r),
+    ...(options.fetchArtifact ? { fetchArtifact: options.fetchArtifact, sleep: async () => undefined } : {}),
   });
   const states = () => reports.map((r) => r.ota?.state);
   const last = () => reports.at(-1)!;
@@ -85,6 +86,29 @@ describe('simulated device OTA agent', () => {
     await d.agent.idle();
     expect(d.states()).toEqual(['offered', 'downloading', 'verifying', 'refused']);
     expect(d.last().ota!.reason).toMatch(/^hash_mismatch: SHA-256 [0-9a-f]{64}, the manifest says/);
+    expect(d.agent.firmware).toBe('FT-GPS 3.4.1');
+  });
+
+  it('a download cut off under load is tried again, and the update goes on', async () => {
+    let tries = 0;
+    const flaky = async (url: string) => {
+      if (++tries === 1) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return new Uint8Array(await (await fetch(url)).arrayBuffer());
+    };
+    const d = device({ fetchArtifact: flaky });
+    d.agent.receive(offer(signManifest(manifest(), signer)));
+    await d.agent.idle();
+    expect(tries).toBe(2);
+    expect(d.states()).toEqual(['offered', 'downloading', 'verifying', 'installing', 'rebooting', 'done']);
+  });
+
+  it('gives up after three failed downloads and says why', async () => {
+    let tries = 0;
+    const d = device({ fetchArtifact: async () => { tries++; throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }); } });
+    d.agent.receive(offer(signManifest(manifest(), signer)));
+    await d.agent.idle();
+    expect(tries).toBe(3);
+    expect(d.last().ota).toMatchObject({ state: 'refused', reason: 'download_failed: fetch failed (ECONNREFUSED)' });
     expect(d.agent.firmware).toBe('FT-GPS 3.4.1');
   });
 

@@ -17,6 +17,9 @@ export interface OtaBehaviour {
 
 export const defaultOtaBehaviour: OtaBehaviour = { downloadMs: 20_000, installMs: 15_000, rebootMs: 10_000, failureRate: 0.002, rollbackRate: 0.002 };
 
+const DOWNLOAD_ATTEMPTS = 3;
+const DOWNLOAD_RETRY_MS = 2_000;
+
 export interface OtaAgentOptions {
   /** Firmware label the device runs, e.g. `FT-GPS 3.4.1`. */
   firmware: string;
@@ -109,12 +112,8 @@ export class OtaAgent {
 
     this.step(u, 'downloading');
     const started = this.now();
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.fetchArtifact(offer.url);
-    } catch (err) {
-      return this.end(u, 'refused', `download_failed: ${(err as Error).message}`);
-    }
+    const bytes = await this.downloadWithRetries(offer.url);
+    if (typeof bytes === 'string') return this.end(u, 'refused', `download_failed: ${bytes}`);
     await this.sleep(Math.max(0, this.options.behaviour.downloadMs - (this.now() - started)));
 
     this.step(u, 'verifying');
@@ -135,6 +134,18 @@ export class OtaAgent {
     this.previous = this.current;
     this.current = manifest.version;
     this.end(u, 'done');
+  }
+
+  /** Like a real device, tries again after a short wait before giving up; the error of the last try otherwise. */
+  private async downloadWithRetries(url: string): Promise<Uint8Array | string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchArtifact(url);
+      } catch (err) {
+        if (attempt >= DOWNLOAD_ATTEMPTS) return describeError(err);
+        await this.sleep(DOWNLOAD_RETRY_MS * attempt);
+      }
+    }
   }
 
   private async rollBack(command: Extract<DeviceCommand, { type: 'ota.rollback' }>): Promise<void> {
@@ -175,4 +186,11 @@ async function download(url: string): Promise<Uint8Array> {
   const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** fetch's own message is only "fetch failed": the cause says what (ECONNRESET, a timeout…). */
+function describeError(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message} (${cause})` : e.message;
 }
