@@ -77,4 +77,15 @@ describe('device command bridge', () => {
     expect((await fetch(`${downloads.url}/firmware/nothing-${run}`)).status).toBe(404);
     expect((await fetch(`${downloads.url}/firmware/../etc/passwd`)).status).toBe(404);
   });
+
+  it('a wave downloading one artifact at once gets the same bytes, and one published again under its name is never served stale', async () => {
+    const store = await new Objm(h.nc).create(OBJECT_STORE_FIRMWARE);
+    const first = randomBytes(50_000);
+    await store.putBlob({ name: `wave-${run}` }, first);
+    const many = await Promise.all(Array.from({ length: 200 }, async () => Buffer.from(await (await fetch(`${downloads.url}/firmware/wave-${run}`)).arrayBuffer())));
+    expect(many.every((b) => b.equals(first))).toBe(true);
+    const second = randomBytes(50_000);
+    await store.putBlob({ name: `wave-${run}` }, second);
+    expect(Buffer.from(await (await fetch(`${downloads.url}/firmware/wave-${run}`)).arrayBuffer()).equals(second)).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Objm } from '@nats-io/obj';
+import { Objm, type ObjectResult, type ObjectStore } from '@nats-io/obj';
 import type { FleetConfig } from '../../infra/config/env';
 import type { Logger } from '../../infra/log/logger';
 import { OBJECT_STORE_FIRMWARE } from '../bus/subjects';
@@ -22,6 +22,7 @@ export interface FirmwareDownloads {
  */
 export async function serveFirmwareDownloads(nc: NatsConnection, options: { port: number; host?: string }, log: Logger): Promise<FirmwareDownloads> {
   const store = await new Objm(nc).create(OBJECT_STORE_FIRMWARE);
+  const cache = new ArtifactCache(store);
   const server: Server = createServer((req, res) => {
     const match = req.method === 'GET' ? PATH.exec(req.url ?? '') : null;
     if (!match) {
@@ -30,13 +31,17 @@ export async function serveFirmwareDownloads(nc: NatsConnection, options: { port
     }
     void (async () => {
       try {
-        const object = await store.get(match[1]!);
-        if (!object) {
+        const bytes = await cache.get(match[1]!);
+        if (bytes === 'missing') {
           res.writeHead(404, { 'content-type': 'text/plain' }).end(`no firmware ${match[1]}\n`);
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(object.info.size) });
-        Readable.fromWeb(object.data as import('node:stream/web').ReadableStream<Uint8Array>).pipe(res);
+        if (bytes instanceof Uint8Array) {
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }).end(bytes);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.info.size) });
+        Readable.fromWeb(bytes.data as import('node:stream/web').ReadableStream<Uint8Array>).pipe(res);
       } catch (err) {
         log.warn({ err: (err as Error).message, id: match[1] }, 'firmware download failed');
         if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' });
@@ -46,7 +51,8 @@ export async function serveFirmwareDownloads(nc: NatsConnection, options: { port
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    // A wave offers firmware to thousands of devices at once: room for their connections.
+    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: 4096 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
@@ -58,4 +64,48 @@ export async function serveFirmwareDownloads(nc: NatsConnection, options: { port
 /** Where devices are told to download firmware from. */
 export function firmwareBaseUrl(config: Pick<FleetConfig, 'FLEET_FIRMWARE_URL' | 'FLEET_FIRMWARE_PORT'>): string {
   return (config.FLEET_FIRMWARE_URL ?? `http://127.0.0.1:${config.FLEET_FIRMWARE_PORT}`).replace(/\/+$/, '');
+}
+
+/** Artifacts up to this size are kept in memory once read; larger ones stream from the store each time. */
+const CACHEABLE_BYTES = 64 * 2 ** 20;
+const CACHE_BYTES = 256 * 2 ** 20;
+
+/**
+ * Thousands of devices of a wave download the same artifact: reading it from the object store
+ * once, rather than through a consumer per download, keeps NATS free for telemetry. Keyed by the
+ * object's digest, so an artifact published again under the same name is never served stale.
+ */
+class ArtifactCache {
+  /** Oldest first: the first entries go when the cache is over its size. */
+  private readonly entries = new Map<string, { blob: Promise<Uint8Array | null>; size: number }>();
+  private bytes = 0;
+
+  constructor(private readonly store: ObjectStore) {}
+
+  async get(name: string): Promise<Uint8Array | ObjectResult | 'missing'> {
+    const info = await this.store.info(name);
+    if (!info || info.deleted) return 'missing';
+    if (info.size > CACHEABLE_BYTES) return (await this.store.get(name)) ?? 'missing';
+    const key = `${name}@${info.digest}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { blob: this.store.getBlob(name), size: info.size };
+      this.entries.set(key, entry);
+      this.bytes += info.size;
+      // A failed read is not kept: the next download tries the store again.
+      entry.blob.catch(() => this.forget(key));
+      for (const oldest of this.entries.keys()) {
+        if (this.bytes <= CACHE_BYTES || oldest === key) break;
+        this.forget(oldest);
+      }
+    }
+    return (await entry.blob) ?? 'missing';
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.size;
+  }
 }
