@@ -57,6 +57,18 @@ const servers: StartedServer[] = [];
 const started: FleetProcess[] = [];
 let db: ScratchDatabase | undefined;
 let exitCode = 1;
+/** Children and servers go with the bench, also when it is interrupted. */
+async function shutDown(): Promise<void> {
+  await Promise.allSettled(started.map((p) => p.stop(10_000)));
+  await db?.drop().catch(() => undefined);
+  await Promise.allSettled(servers.map((s) => s.stop()));
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`bench:ota: ${signal}; stopping what it started`);
+    void shutDown().finally(() => process.exit(130));
+  });
+}
 try {
   say(`bench:ota — servers and logs in ${baseDir}`);
   const base = loadConfig();
@@ -196,9 +208,7 @@ try {
 } catch (err) {
   console.error(`bench:ota failed: ${(err as Error).stack ?? String(err)}`);
 } finally {
-  await Promise.allSettled(started.map((p) => p.stop(10_000)));
-  await db?.drop().catch(() => undefined);
-  await Promise.allSettled(servers.map((s) => s.stop()));
+  await shutDown();
   if (exitCode === 0) rmSync(baseDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
