@@ -1,5 +1,5 @@
 import { brokerFor, brokerUrls } from '../../twins/bus/mqtt-brokers';
-import { commandTopic } from '../../twins/commands/command';
+import { commandTopic, OTA_FORMATS } from '../../twins/commands/command';
 import type { DeviceKind } from '../../twins/telemetry/schema';
 import type { Device } from '../devices/device';
 import { OtaAgent, type OtaBehaviour } from '../devices/ota-agent';
@@ -109,9 +109,9 @@ export class LiveFleet {
     this.byDevice = new Map(this.links.map((l) => [l.stats.deviceId, l]));
   }
 
-  /** Every device with the reference JSON format takes OTA commands (binary formats carry no OTA reports). */
+  /** Every device of a format that takes OTA commands has an agent (binary formats carry no OTA reports). */
   private otaAgentOf(device: Device, ota: LiveOtaOptions): OtaAgent | undefined {
-    if (device.format !== 'json') return undefined;
+    if (!OTA_FORMATS.includes(device.format)) return undefined;
     const agent: OtaAgent = new OtaAgent({
       firmware: device.firmware,
       trustAnchorPem: ota.trustAnchorPem,

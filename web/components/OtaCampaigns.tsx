@@ -288,7 +288,7 @@ function CampaignDetail({ campaignId, operator, temporalUi, onChanged }: { campa
             </span>
             {p.reason && <span className="muted small">({p.reason})</span>}
             <span className="muted small">
-              {p.version || '?'} from {p.manifestId} · {p.totalDevices} devices · {p.inFlight} updating now
+              {p.version || '?'} from {p.manifestId} · {p.totalDevices} devices{p.withoutOta ? ` (${p.withoutOta} left out: their format takes no OTA)` : ''} · {p.inFlight} updating now
               {p.runs > 0 ? ` · ${p.runs} continue-as-new` : ''}
             </span>
             {open && (

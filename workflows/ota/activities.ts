@@ -17,6 +17,7 @@ import {
   setRegistryFirmware,
   updateCampaign,
   type CampaignUpdate,
+  type CreatedCampaign,
   type ManifestRecord,
 } from './records';
 import type { AuditEntry, BatchAction, BatchDevice, BatchInput, DeviceOutcome, DeviceState, MaintenanceWindow, RolloutInput } from './types';
@@ -75,7 +76,7 @@ export function createActivities(deps: OtaActivityDeps) {
 
   return {
     /** Checks the manifest as a device will, resolves the targets and records the campaign. */
-    async prepareCampaign(input: RolloutInput): Promise<{ totalDevices: number; version: string }> {
+    async prepareCampaign(input: RolloutInput): Promise<CreatedCampaign & { version: string }> {
       const m = await manifest(input.manifestId);
       // Without the fleet root nothing can be checked; retrying will not bring it.
       const root = await deps.rootCertificate().catch((err: unknown) => {
@@ -83,8 +84,8 @@ export function createActivities(deps: OtaActivityDeps) {
       });
       const verdict = verifySignedManifest(m.signed, root, new Date());
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`manifest ${m.id} would be refused by devices: ${verdict.code} (${verdict.detail})`, 'UntrustedManifest');
-      const totalDevices = await createCampaign(deps.pool, input, Context.current().info.workflowExecution?.workflowId ?? input.campaignId, m);
-      return { totalDevices, version: m.version };
+      const created = await createCampaign(deps.pool, input, Context.current().info.workflowExecution?.workflowId ?? input.campaignId, m);
+      return { ...created, version: m.version };
     },
 
     async loadBatch(input: BatchInput): Promise<BatchDevice[]> {

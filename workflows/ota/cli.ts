@@ -273,7 +273,7 @@ export function register(program: Command): void {
 function printProgress(p: CampaignProgress): void {
   const counts = (c: Partial<Record<string, number>>) =>
     deviceStates.filter((s) => c[s]).map((s) => `${s} ${c[s]}`).join(', ') || 'nothing finished yet';
-  console.log(`campaign ${p.campaignId}: ${p.status}${p.reason ? ` (${p.reason})` : ''}; ${p.version || '?'} from ${p.manifestId}; ${p.totalDevices} devices, ${p.inFlight} updating now`);
+  console.log(`campaign ${p.campaignId}: ${p.status}${p.reason ? ` (${p.reason})` : ''}; ${p.version || '?'} from ${p.manifestId}; ${p.totalDevices} devices${p.withoutOta ? ` (${p.withoutOta} more left out: their format takes no OTA)` : ''}, ${p.inFlight} updating now`);
   for (const w of p.waves) {
     console.log(`  wave ${w.wave + 1} (${w.percent} %, devices ${w.from}-${w.to - 1}): ${counts(w.counts)}${w.gate ? `; gate ${w.gate}` : ''}`);
   }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { SignedManifest } from '../../infra/pki/manifest';
 import type { AuditEntry, BatchAction, BatchDevice, CampaignStatus, DeviceOutcome, DeviceState, RolloutInput, StateCounts } from './types';
 import { inTransaction } from '../../infra/db/transaction';
+import { OTA_FORMATS } from '../../twins/commands/command';
 
 /** States after which a device needs nothing more from an install batch. */
 const INSTALL_FINISHED: DeviceState[] = ['done', 'failed', 'rolled_back', 'refused', 'timed_out', 'skipped'];
@@ -23,47 +24,64 @@ export async function loadManifest(pool: pg.Pool, id: string): Promise<ManifestR
   return { id: row.id, version: row.version, hardwareModels: row.hardware_models, signed: row.signed_manifest };
 }
 
+/** The registry's devices a selector names, its five values from parameter $first on. */
+function selectedDevices(first: number): string {
+  const $ = (i: number) => `$${first + i}`;
+  return `
+  FROM devices d
+  JOIN vehicles v ON v.id = d.vehicle_id
+  LEFT JOIN depots p ON p.id = v.depot_id
+ WHERE d.hardware_model = ANY(${$(0)}::text[])
+   AND (${$(1)}::text[] IS NULL OR p.region = ANY(${$(1)}::text[]))
+   AND (${$(2)}::text[] IS NULL OR d.firmware = ANY(${$(2)}::text[]))
+   AND (${$(3)}::text[] IS NULL OR d.id = ANY(${$(3)}::text[]))
+   AND d.firmware IS DISTINCT FROM ${$(4)}`;
+}
+
+export interface CreatedCampaign {
+  /** Devices targeted. */
+  totalDevices: number;
+  /** Devices the selector names whose format takes no OTA commands (OTA_FORMATS): left out. */
+  withoutOta: number;
+}
+
 /**
  * Creates the campaign and its device rows from the target selector, in one transaction: the
  * devices are put in a random but fixed order (md5 of campaign and device id), so a retry, a
- * replay or a second worker computes the same ordinals. Returns how many devices are targeted.
+ * replay or a second worker computes the same ordinals. Devices whose format cannot take an OTA
+ * command are left out, and counted, rather than left to time out and fail a wave's gate.
  */
-export async function createCampaign(pool: pg.Pool, input: RolloutInput, workflowId: string, manifest: ManifestRecord): Promise<number> {
+export async function createCampaign(pool: pg.Pool, input: RolloutInput, workflowId: string, manifest: ManifestRecord): Promise<CreatedCampaign> {
   const { hardwareModels, version } = manifest;
+  const t = input.target;
+  const selector = [
+    t.hardwareModels?.length ? t.hardwareModels.filter((m) => hardwareModels.includes(m)) : hardwareModels,
+    t.regions?.length ? t.regions : null,
+    t.currentVersions?.length ? t.currentVersions : null,
+    t.deviceIds?.length ? t.deviceIds : null,
+    version,
+  ];
   return inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO ota_campaigns (id, manifest_id, target, waves, policy, status, workflow_id, created_by, started_at)
        VALUES ($1, $2, $3, $4, $5, 'preparing', $6, $7, now()) ON CONFLICT (id) DO NOTHING`,
       [input.campaignId, input.manifestId, input.target, JSON.stringify(input.policy.waves), input.policy, workflowId, input.createdBy],
     );
+    const withoutOta = await client.query<{ n: number }>(`SELECT count(*)::int AS n ${selectedDevices(1)} AND NOT (d.format = ANY($6::text[]))`, [...selector, OTA_FORMATS]);
+    const left = withoutOta.rows[0]!.n;
     if (inserted.rowCount === 1) {
-      const t = input.target;
       await client.query(
         `INSERT INTO ota_campaign_devices (campaign_id, device_id, vehicle_id, hardware_model, ordinal, previous_version)
          SELECT $1, d.id, d.vehicle_id, d.hardware_model, (row_number() OVER (ORDER BY md5($1 || d.id)) - 1)::int, d.firmware
-           FROM devices d
-           JOIN vehicles v ON v.id = d.vehicle_id
-           LEFT JOIN depots p ON p.id = v.depot_id
-          WHERE d.hardware_model = ANY($2::text[])
-            AND ($3::text[] IS NULL OR p.region = ANY($3::text[]))
-            AND ($4::text[] IS NULL OR d.firmware = ANY($4::text[]))
-            AND ($5::text[] IS NULL OR d.id = ANY($5::text[]))
-            AND d.firmware IS DISTINCT FROM $6`,
-        [
-          input.campaignId,
-          t.hardwareModels?.length ? t.hardwareModels.filter((m) => hardwareModels.includes(m)) : hardwareModels,
-          t.regions?.length ? t.regions : null,
-          t.currentVersions?.length ? t.currentVersions : null,
-          t.deviceIds?.length ? t.deviceIds : null,
-          version,
-        ],
+         ${selectedDevices(2)} AND d.format = ANY($7::text[])`,
+        [input.campaignId, ...selector, OTA_FORMATS],
       );
       await insertAudit(client, campaignSubject(input.campaignId), [
-        { actor: input.createdBy, action: 'ota_campaign.start', details: { manifestId: input.manifestId, version, target: input.target, policy: input.policy } },
+        { actor: input.createdBy, action: 'ota_campaign.start', details: { manifestId: input.manifestId, version, target: input.target, policy: input.policy, withoutOta: left } },
       ]);
     }
     const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM ota_campaign_devices WHERE campaign_id = $1', [input.campaignId]);
-    return rows[0]!.n;
+    return { totalDevices: rows[0]!.n, withoutOta: left };
   });
 }
 

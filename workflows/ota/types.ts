@@ -107,6 +107,8 @@ export interface CampaignProgress {
   /** Why it is paused or was aborted. */
   reason?: string;
   totalDevices: number;
+  /** Devices the targets named whose format takes no OTA command (binary trackers): left out. Absent before it was counted. */
+  withoutOta?: number;
   /** Index into waves of the wave running (or last run). */
   currentWave: number;
   waves: WaveProgress[];

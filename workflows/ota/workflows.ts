@@ -147,6 +147,7 @@ export async function otaRollout(input: RolloutInput, carried?: CarriedRollout):
     progress.version = prepared.version;
     upsertSearchAttributes([{ key: firmwareVersionKey, value: prepared.version }]);
     progress.totalDevices = prepared.totalDevices;
+    progress.withoutOta = prepared.withoutOta;
     progress.waves = planWaves(prepared.totalDevices, policy.waves);
     state.cursor = 0;
     await setStatus('running');
