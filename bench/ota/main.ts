@@ -173,7 +173,8 @@ try {
   await client.connection.close();
 
   queryMs.sort((a, b) => a - b);
-  const queryP99Ms = Math.round(queryMs[Math.min(queryMs.length - 1, Math.floor(queryMs.length * 0.99))]!);
+  const quantile = (q: number) => Math.round(queryMs[Math.min(queryMs.length - 1, Math.floor(queryMs.length * q))]!);
+  const queryP99Ms = quantile(0.99);
   const done = progress.counts.done ?? 0;
   const figures = {
     devices: progress.totalDevices,
@@ -184,6 +185,7 @@ try {
     rolloutRuns: workflows.rolloutRuns,
     batchWorkflows: workflows.batches,
     maxHistoryEvents: Math.max(workflows.rolloutHistoryMax, workflows.batchHistoryMax),
+    progressQueryP50Ms: quantile(0.5),
     progressQueryP99Ms: queryP99Ms,
   };
   const targets = { devices, done: devices, onNewVersion: devices, maxHistoryEvents: HISTORY_LIMIT, progressQueryP99Ms: 1000 };
@@ -198,6 +200,7 @@ try {
   row('batch child workflows', workflows.batches, `= ${Math.ceil(devices / batchSize)} or more`, workflows.batches >= Math.ceil(devices / batchSize));
   row('longest history: rollout run', workflows.rolloutHistoryMax, `< ${HISTORY_LIMIT}`, workflows.rolloutHistoryMax < HISTORY_LIMIT);
   row('longest history: batch', workflows.batchHistoryMax, `< ${HISTORY_LIMIT}`, workflows.batchHistoryMax < HISTORY_LIMIT);
+  row('progress query p50, ms', figures.progressQueryP50Ms, `(${queryMs.length} queries)`, true);
   row('progress query p99, ms', queryP99Ms, '< 1000', queryP99Ms < 1000);
   say(`  campaign counts ${JSON.stringify(progress.counts)}; registry outcomes ${JSON.stringify(registry.outcomes)}; waves ${progress.waves.map((w) => `${w.to - w.from} ${w.gate ?? ''}`.trim()).join(' → ')}`);
   say('  process            pid   CPU % of a core (rollout)   peak RSS MB');
