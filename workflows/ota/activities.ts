@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type pg from 'pg';
 import { verifySignedManifest } from '../../infra/pki/manifest';
 import { PkiMissingError } from '../../infra/pki/store';
-import { partitionOf, STREAM_EVENTS, subjects } from '../../twins/bus/subjects';
+import { partitionOf, subjects } from '../../twins/bus/subjects';
 import type { DeviceCommand } from '../../twins/commands/command';
 import {
   campaignSubject,
@@ -21,6 +21,7 @@ import {
   type ManifestRecord,
 } from './records';
 import type { AuditEntry, BatchAction, BatchDevice, BatchInput, DeviceOutcome, DeviceState, MaintenanceWindow, RolloutInput } from './types';
+import { OtaEventFeed } from './ota-event-feed';
 import { inWindow, type VehicleTwinState } from './window';
 
 export interface OtaActivityDeps {
@@ -31,16 +32,6 @@ export interface OtaActivityDeps {
   firmwareUrl: string;
   /** The fleet root certificate (PEM): rollouts start only for manifests devices will accept. */
   rootCertificate(): Promise<string>;
-}
-
-/** The device_ota twin event (twins/machines/device-twin.ts), as published on EVENTS. */
-interface DeviceOtaEvent {
-  deviceId: string;
-  vehicleId: string;
-  campaignId?: string;
-  version: string;
-  state: DeviceState;
-  reason?: string;
 }
 
 export interface AwaitRequest {
@@ -64,6 +55,7 @@ const FLUSH_EVERY_MS = 1_000;
 
 /** The OTA domain's activities: all its I/O (PostgreSQL, twins, commands, twin events). */
 export function createActivities(deps: OtaActivityDeps) {
+  const otaEvents = new OtaEventFeed(deps.nats);
   const manifests = new Map<string, ManifestRecord>();
   async function manifest(id: string): Promise<ManifestRecord> {
     const cached = manifests.get(id);
@@ -145,35 +137,30 @@ export function createActivities(deps: OtaActivityDeps) {
         await setDeviceStates(deps.pool, request.campaignId, batch);
       };
 
-      const consumer = await jetstream(deps.nats).consumers.get(STREAM_EVENTS, {
-        filter_subjects: subjects.event('device_ota', '*'),
-        deliver_policy: DeliverPolicy.StartTime,
-        opt_start_time: new Date(request.since).toISOString(),
+      let finish!: () => void;
+      const ended = new Promise<void>((resolve) => (finish = resolve));
+      const unlisten = await otaEvents.listen(request.since, (e) => {
+        if (e.campaignId !== request.campaignId || !wanted.has(e.deviceId) || finished.has(e.deviceId)) return;
+        const outcome: DeviceOutcome = { deviceId: e.deviceId, state: e.state, ...(e.reason ? { reason: e.reason } : {}) };
+        latest.set(e.deviceId, outcome);
+        changed.push(outcome);
+        if (final.has(e.state)) {
+          finished.add(e.deviceId);
+          if (finished.size === wanted.size) finish();
+        }
       });
-      const messages = await consumer.consume();
-      const stop = () => messages.stop();
-      const deadline = setTimeout(stop, Math.max(0, request.since + request.timeoutMs - Date.now()));
+      const deadline = setTimeout(finish, Math.max(0, request.since + request.timeoutMs - Date.now()));
       const beat = setInterval(() => {
         ctx.heartbeat({ finished: finished.size, of: wanted.size });
         void flush().catch(() => {});
       }, FLUSH_EVERY_MS);
-      ctx.cancelled.catch(stop);
+      ctx.cancelled.catch(finish);
       try {
-        for await (const m of messages) {
-          const e = m.json<DeviceOtaEvent>();
-          if (e.campaignId !== request.campaignId || !wanted.has(e.deviceId) || finished.has(e.deviceId)) continue;
-          const outcome: DeviceOutcome = { deviceId: e.deviceId, state: e.state, ...(e.reason ? { reason: e.reason } : {}) };
-          latest.set(e.deviceId, outcome);
-          changed.push(outcome);
-          if (final.has(e.state)) {
-            finished.add(e.deviceId);
-            if (finished.size === wanted.size) break;
-          }
-        }
+        await ended;
       } finally {
         clearTimeout(deadline);
         clearInterval(beat);
-        stop();
+        unlisten();
       }
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
 
