@@ -64,10 +64,7 @@ export class Ingress {
         filter,
         sessionExpirySeconds: 3600,
         receiveMaximum: this.options.inFlightPerConnection ?? 16,
-        onMessage: (topic, payload) => {
-          this.lastMessageAt = Date.now();
-          return this.handle(topic, payload);
-        },
+        onMessage: (topic, payload) => this.handle(topic, payload),
         onError: (err) => this.log.warn({ err: err.message, connection: i }, 'mqtt connection error'),
         onReconnect: () => this.log.info({ connection: i }, 'mqtt reconnecting'),
       });
@@ -86,6 +83,7 @@ export class Ingress {
   async handle(topic: string, payload: Uint8Array): Promise<void> {
     this.stats.received++;
     const receivedAt = Date.now();
+    this.lastMessageAt = receivedAt;
     const outcome = decodeMessage(topic, payload, receivedAt);
     if (outcome.ok) {
       const stored = await this.untilStored(() => this.publisher.publishTelemetry(outcome.records));

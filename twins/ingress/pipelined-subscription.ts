@@ -23,6 +23,9 @@ export interface PipelinedSubscriptionOptions {
 
 interface Delivery {
   messageId: number;
+  qos: number;
+  /** The connection it came on: after a reconnect its ack means nothing. */
+  generation: number;
   settled: boolean;
 }
 
@@ -161,31 +164,31 @@ export class PipelinedSubscription {
   }
 
   private deliver(topic: string, payload: Buffer, qos: number, messageId: number, generation: number): void {
-    const delivery: Delivery = { messageId, settled: false };
+    const delivery: Delivery = { messageId, qos, generation, settled: false };
     if (qos > 0) this.pending.push(delivery);
     this.inFlight++;
     this.connectionInFlight++;
     // Mosquitto 2.0.11 lets a shared subscription's in-flight count drift past Receive Maximum
     // once acks flow; stop reading instead, so TCP holds the rest at the broker.
     if (this.connectionInFlight >= this.options.receiveMaximum) this.socket?.pause();
-    const finished = (): boolean => {
-      this.inFlight--;
-      if (generation !== this.generation) return false;
-      this.connectionInFlight--;
-      if (this.connectionInFlight <= this.options.receiveMaximum / 2) this.socket?.resume();
-      return true;
-    };
     this.options.onMessage(topic, payload).then(
-      () => {
-        delivery.settled = true;
-        if (finished() && qos > 0) this.scheduleAckFlush();
-      },
+      () => this.finish(delivery, true),
       (err: unknown) => {
         // The handler retries until stored; it only fails while stopping. Leave it unacked.
-        finished();
+        this.finish(delivery, false);
         this.options.onError?.(err as Error);
       },
     );
+  }
+
+  private finish(delivery: Delivery, stored: boolean): void {
+    this.inFlight--;
+    if (delivery.generation !== this.generation) return;
+    this.connectionInFlight--;
+    if (this.connectionInFlight <= this.options.receiveMaximum / 2) this.socket?.resume();
+    if (!stored) return;
+    delivery.settled = true;
+    if (delivery.qos > 0) this.scheduleAckFlush();
   }
 
   /** Acks of every message stored in this turn of the event loop leave in one socket write. */
