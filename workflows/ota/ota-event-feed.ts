@@ -55,29 +55,20 @@ export class OtaEventFeed {
   private async startShared(since: number): Promise<void> {
     const messages = await this.consume(since);
     this.coveredFrom = since;
-    void (async () => {
-      for await (const m of messages) {
-        const event = parse(m);
-        if (!event) continue;
-        const at = streamTime(m);
-        this.buffer.push({ at, event });
-        this.prune(at);
-        for (const listener of this.listeners) listener(event);
-      }
+    void pump(messages, (event, at) => {
+      this.buffer.push({ at, event });
+      this.prune(at);
+      for (const listener of this.listeners) listener(event);
+    }).then(() => {
       // Stopped: the next listener starts a new feed.
       this.coveredFrom = null;
       this.starting = undefined;
-    })();
+    });
   }
 
   private async listenAlone(since: number, onEvent: OtaEventListener): Promise<() => void> {
     const messages = await this.consume(since);
-    void (async () => {
-      for await (const m of messages) {
-        const event = parse(m);
-        if (event) onEvent(event);
-      }
-    })();
+    void pump(messages, onEvent);
     return () => messages.stop();
   }
 
@@ -100,14 +91,15 @@ export class OtaEventFeed {
   }
 }
 
-function parse(m: JsMsg): DeviceOtaEvent | null {
-  try {
-    return m.json<DeviceOtaEvent>();
-  } catch {
-    return null;
+/** Hands each OTA event to `onEvent` with its stream time (ms) until the consumer stops; skips what is not JSON. */
+async function pump(messages: AsyncIterable<JsMsg>, onEvent: (event: DeviceOtaEvent, at: number) => void): Promise<void> {
+  for await (const m of messages) {
+    let event: DeviceOtaEvent;
+    try {
+      event = m.json<DeviceOtaEvent>();
+    } catch {
+      continue;
+    }
+    onEvent(event, Math.floor(m.info.timestampNanos / 1e6));
   }
-}
-
-function streamTime(m: JsMsg): number {
-  return Math.floor(m.info.timestampNanos / 1e6);
 }
