@@ -290,6 +290,8 @@ export class TwinHost {
   }
 
   private async takePartition(partition: number, epoch: number): Promise<void> {
+    // Running it twice would leave the first copy applying and answering queries unseen.
+    if (this.owned.has(partition)) return;
     const started = Date.now();
     const owned = new OwnedPartition(partition, epoch);
     const { marker, twins } = await this.snapshots.load(partition);

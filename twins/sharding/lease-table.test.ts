@@ -4,7 +4,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { loadConfig } from '../../infra/config/env';
 import { connectNats } from '../bus/connect';
+import { waitFor } from '../e2e/harness';
 import { LEASE_BUCKET, LeaseTable } from './lease-table';
+import { planLeases } from './plan';
 
 /**
  * Lease renewal on the real NATS KV bucket. Partition numbers far above any configured count, so
@@ -61,5 +63,21 @@ describe('partition leases', () => {
     expect(await table.renewAll(Date.now())).toEqual([partition]);
     expect(table.holds(partition, Date.now(), 0)).toBe(false);
     expect(table.ownedPartitions()).not.toContain(partition);
+  });
+
+  it('a lease held here is never planned as free while the watch still shows an older, expired entry (no second claim of a running partition)', async () => {
+    const partition = 100_000 + randomInt(800_000);
+    const table = await open(`lease-stale-${partition}`);
+    const observer = await open(`lease-observer-${partition}`);
+    const now = Date.now();
+    expect(await table.claim(partition, now)).not.toBeNull();
+    // The bucket now says the lease ran out, as a lagging watch would show it after a renewal.
+    await writeLease(partition, table.hostId, now - 1);
+    await waitFor(() => (observer.leaseView().get(partition)?.expiresAt === now - 1 ? true : undefined), 5000);
+    await new Promise((r) => setTimeout(r, 200));
+
+    expect(table.leaseView().get(partition)).toEqual({ hostId: table.hostId, expiresAt: now + TTL_MS });
+    const plan = planLeases({ me: table.hostId, partitions: partition + 1, liveHosts: [table.hostId], leases: table.leaseView(), now: Date.now() });
+    expect(plan.claim).not.toContain(partition);
   });
 });

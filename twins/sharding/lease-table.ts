@@ -83,8 +83,15 @@ export class LeaseTable {
     return [...this.hosts.entries()].filter(([, at]) => at > now - this.ttlMs).map(([id]) => id);
   }
 
+  /**
+   * Every lease as this host knows it: the watched bucket, overlaid with the leases held here. The
+   * watch lags under load; without the overlay a partition claimed or renewed a moment ago looks
+   * free or expired, and the plan would claim it a second time while it runs.
+   */
   leaseView(): ReadonlyMap<number, LeaseView> {
-    return this.view;
+    const view = new Map(this.view);
+    for (const [partition, held] of this.held) view.set(partition, { hostId: this.hostId, expiresAt: held.expiresAt });
+    return view;
   }
 
   ownedPartitions(): number[] {
