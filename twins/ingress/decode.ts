@@ -1,6 +1,7 @@
 import { DecodeError } from '../adapters/adapter';
 import { adapters } from '../adapters/registry';
-import { idSchema, telemetrySchema, type Telemetry } from '../telemetry/schema';
+import { idSchema, type Telemetry } from '../telemetry/schema';
+import { parseTelemetry } from '../telemetry/validate';
 
 /** The ingress's verdict on one MQTT message, before anything is published. */
 export type DecodeOutcome =
@@ -46,7 +47,7 @@ export function decodeMessage(topic: string, payload: Uint8Array, receivedAt: nu
 
   const records: Telemetry[] = [];
   for (const [index, record] of decoded.entries()) {
-    const parsed = telemetrySchema.safeParse(record);
+    const parsed = parseTelemetry(record);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') || 'record';

@@ -127,5 +127,6 @@ export class Ingress {
     }
     this.stopping = true;
     await Promise.all(this.subscriptions.map((s) => s.stop()));
+    this.publisher.close();
   }
 }

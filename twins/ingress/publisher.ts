@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
+import { JetStreamPublisher } from '../bus/jetstream-publisher';
 import { dedupeId, type Telemetry } from '../telemetry/schema';
 import { deadLetterHeaders, partitionOf, subjects } from '../bus/subjects';
 
@@ -22,22 +22,22 @@ export interface DeadLetter {
 
 /** Writes accepted telemetry and dead letters to JetStream; resolves once the server has them. */
 export class TelemetryPublisher {
-  private readonly js: JetStreamClient;
+  private readonly js: JetStreamPublisher;
   constructor(
     nc: NatsConnection,
     private readonly partitions: number,
   ) {
-    this.js = jetstream(nc);
+    this.js = new JetStreamPublisher(nc);
   }
 
   /** Resolves to how many records JetStream stored as new (resends inside its window are not). */
   async publishTelemetry(records: Telemetry[]): Promise<number> {
     const acks = await Promise.all(
-      records.map((r) =>
-        this.js.publish(subjects.telemetry(partitionOf(r.vehicleId, this.partitions), r.vehicleId), encoder.encode(JSON.stringify(r)), {
-          msgID: dedupeId(r),
-        }),
-      ),
+      records.map((r) => {
+        const h = headers();
+        h.set('Nats-Msg-Id', dedupeId(r));
+        return this.js.publish(subjects.telemetry(partitionOf(r.vehicleId, this.partitions), r.vehicleId), encoder.encode(JSON.stringify(r)), h);
+      }),
     );
     return acks.filter((ack) => !ack.duplicate).length;
   }
@@ -50,7 +50,12 @@ export class TelemetryPublisher {
     h.set(deadLetterHeaders.receivedAt, String(letter.receivedAt));
     h.set(deadLetterHeaders.stage, letter.stage);
     const reason = /^[a-z0-9_]{1,40}$/.test(letter.code) ? letter.code : 'other';
-    await this.js.publish(subjects.deadLetter(letter.stage, reason), letter.payload, { headers: h });
+    await this.js.publish(subjects.deadLetter(letter.stage, reason), letter.payload, h);
+  }
+
+  /** Publishes still waiting for JetStream fail at once. */
+  close(): void {
+    this.js.close();
   }
 }
 

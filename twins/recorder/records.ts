@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idSchema, telemetrySchema } from '../telemetry/schema';
+import { idSchema } from '../telemetry/schema';
+import { parseTelemetry } from '../telemetry/validate';
 
 /**
  * What the recorder turns each stream message into: a row for PostgreSQL, or the reason it cannot
@@ -63,7 +64,7 @@ export function decodeEvent(m: StreamMessage): Decoded<EventRow> {
 export function decodeTelemetry(m: StreamMessage): Decoded<TelemetryRow> {
   const json = parseJson(m.body);
   if (!json.ok) return json;
-  const parsed = telemetrySchema.safeParse(json.value);
+  const parsed = parseTelemetry(json.value);
   if (!parsed.success) return { ok: false, reason: 'invalid_telemetry', detail: issuesOf(parsed.error) };
   const t = parsed.data;
   if (m.subject.split('.')[2] !== t.vehicleId) {

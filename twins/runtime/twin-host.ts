@@ -1,5 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { ZodType } from 'zod';
+import type { ZodSafeParseResult } from 'zod';
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import type { Logger } from '../../infra/log/logger';
@@ -12,7 +12,7 @@ import { LeaseTable } from '../sharding/lease-table';
 import { planLeases } from '../sharding/plan';
 import { SnapshotStore } from '../sharding/snapshot-store';
 import { MAX_RANGES } from '../machines/seq-ranges';
-import { telemetrySchema } from '../telemetry/schema';
+import { parseTelemetry } from '../telemetry/validate';
 import { DeadlineWheel } from './deadline-wheel';
 import { LatencyHistogram } from './latency-histogram';
 import { OwnedPartition } from './partition';
@@ -358,7 +358,7 @@ export class TwinHost {
   private onTelemetry(owned: OwnedPartition, m: JsMsg): void {
     const now = Date.now();
     owned.appliedSeq = m.seq;
-    const parsed = parseBody(m, telemetrySchema);
+    const parsed = parseBody(m, parseTelemetry);
     if (!parsed.success) {
       this.stats.invalid++;
       this.deadLetter(m, 'invalid_record', parsed.error.issues[0]?.message ?? 'not canonical telemetry');
@@ -395,7 +395,7 @@ export class TwinHost {
   private async onCommand(owned: OwnedPartition, msg: Msg): Promise<void> {
     const reply = (body: TwinCommandReply) => msg.respond(encoder.encode(JSON.stringify(body)));
     const vehicleId = msg.subject.split('.').pop() ?? '';
-    const parsed = parseBody(msg, twinCommandSchema);
+    const parsed = parseBody(msg, (body) => twinCommandSchema.safeParse(body));
     if (!parsed.success) {
       reply({ ok: false, error: `invalid twin command: ${parsed.error.issues[0]?.message ?? 'not JSON'}` });
       return;
@@ -571,12 +571,12 @@ export class TwinHost {
 }
 
 /** A message's JSON body checked against a schema; a body that is not JSON fails the check like one that does not fit. */
-function parseBody<T>(message: { json<U>(): U }, schema: ZodType<T>) {
+function parseBody<T>(message: { json<U>(): U }, parse: (body: unknown) => ZodSafeParseResult<T>) {
   let body: unknown;
   try {
     body = message.json();
   } catch {
     body = undefined;
   }
-  return schema.safeParse(body);
+  return parse(body);
 }
