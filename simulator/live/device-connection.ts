@@ -57,7 +57,9 @@ export class DeviceConnection {
   private lastSentAt = 0;
   private lastHeardAt = 0;
 
-  constructor(private readonly options: DeviceConnectionOptions) {}
+  constructor(private readonly options: DeviceConnectionOptions) {
+    if (options.persistent && !options.clientId) throw new Error('a persistent MQTT session needs a client id');
+  }
 
   /** Publishes waiting for their acknowledgement (or for a connection to go out on). */
   get unacknowledged(): number {
@@ -187,7 +189,7 @@ export class DeviceConnection {
   private onConnack(returnCode: number, sessionPresent: boolean): void {
     clearTimeout(this.connectTimer);
     if (returnCode !== 0) {
-      this.socket?.destroy(new Error(`MQTT broker refused ${this.options.clientId} (return code ${returnCode})`));
+      this.socket?.destroy(new Error(`MQTT broker refused client id "${this.options.clientId}" (return code ${returnCode})`));
       return;
     }
     this.connected = true;
