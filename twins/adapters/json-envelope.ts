@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DeviceKind, Reading, Telemetry } from '../telemetry/schema';
+import { fastParser } from '../telemetry/validate';
 import { DecodeError, type DecodeContext, type DeviceAdapter } from './adapter';
 import type { ReferenceMessage } from './reference-json';
 
@@ -38,7 +39,7 @@ export function parseJsonPayload<T>(payload: Uint8Array, schema: z.ZodType<T>): 
   } catch (err) {
     throw new DecodeError('bad_json', `payload is not JSON: ${(err as Error).message}`);
   }
-  const parsed = schema.safeParse(json);
+  const parsed = fastParser(schema)(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? first.path.join('.') : 'message';
