@@ -69,6 +69,8 @@ export interface LoadResult {
   brokerDropped: number | null;
   /** The machine's 1-minute load average at the start and end of the window (other work shares it). */
   loadAverage: { atStart: number; atEnd: number };
+  /** The simulator's clock behind the wall clock at the window's start and end, seconds: part of every latency. */
+  simulatorBehindS: { atStart: number; atEnd: number };
 }
 
 interface SimProgress {
@@ -78,10 +80,14 @@ interface SimProgress {
   sent: number;
   connected: number;
   connectedOnce: number;
+  /** The simulator's clock behind the wall clock, seconds (its readings look this much older). */
+  behindS: number;
 }
 
 interface HostSample {
   at: number;
+  /** Every host answered this time (a missing answer leaves its previous figures in the sums). */
+  complete: boolean;
   applied: number;
   latency: LatencyCounts;
   pending: number;
@@ -91,9 +97,10 @@ interface HostSample {
 type StatusWithLatency = HostStatus & { applyLatency?: LatencyCounts };
 const noLatency: LatencyCounts = { buckets: {}, count: 0, sumMs: 0, negative: 0 };
 
-function hostSample(statuses: StatusWithLatency[]): HostSample {
+function hostSample({ statuses, answered }: { statuses: StatusWithLatency[]; answered: number }): HostSample {
   return {
     at: performance.now(),
+    complete: answered === statuses.length,
     applied: statuses.reduce((n, h) => n + h.stats.applied + h.stats.late, 0),
     latency: mergeCounts(statuses.map((h) => h.applyLatency ?? noLatency)),
     pending: statuses.reduce((n, h) => n + h.partitions.reduce((m, p) => m + p.pending, 0), 0),
@@ -145,11 +152,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     // A busy host may miss one status round: keep each host's last answer, so sums never go back.
     const lastStatus = new Map<string, StatusWithLatency>();
     const ourHosts = async () => {
-      for (const h of await collectHostStatus(nc)) if (hostIds.has(h.hostId)) lastStatus.set(h.hostId, h);
-      return [...lastStatus.values()];
+      let answered = 0;
+      for (const h of await collectHostStatus(nc)) {
+        if (!hostIds.has(h.hostId)) continue;
+        lastStatus.set(h.hostId, h);
+        answered++;
+      }
+      return { statuses: [...lastStatus.values()], answered };
     };
     await until('the twin hosts to own every partition', 180_000, async () => {
-      const hosts = await ourHosts();
+      const { statuses: hosts } = await ourHosts();
       return hosts.length === o.twinHosts && hosts.reduce((n, h) => n + h.partitions.length, 0) === o.partitions;
     });
     await until('the ingress replicas to answer', 120_000, async () => (await collectHealth(nc)).filter((h) => h.part === 'ingress' && h.id.startsWith('bench-ingress-')).length === o.ingressReplicas);
@@ -176,7 +188,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           try {
             const entry = JSON.parse(line) as { msg?: string } & Omit<SimProgress, 'at'>;
             if (entry.msg === 'sim progress') {
-              progress.push({ at: performance.now(), elapsedS: entry.elapsedS, devices: entry.devices, sent: entry.sent, connected: entry.connected, connectedOnce: entry.connectedOnce });
+              progress.push({ at: performance.now(), elapsedS: entry.elapsedS, devices: entry.devices, sent: entry.sent, connected: entry.connected, connectedOnce: entry.connectedOnce, behindS: entry.behindS ?? 0 });
             }
           } catch {
             // Not a log line of ours.
@@ -213,18 +225,24 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const samples: HostSample[] = [];
     sampler.markWindowStart();
     const loadAtStart = loadavg()[0]!;
-    const atStart = hostSample(await ourHosts());
+    // The window's edges and steps from answers of every host (a busy host may miss one request).
+    const sampleHosts = async () => {
+      let sample = hostSample(await ourHosts());
+      for (let retry = 0; !sample.complete && retry < 4; retry++) sample = hostSample(await ourHosts());
+      return sample;
+    };
+    const atStart = await sampleHosts();
     samples.push(atStart);
     const windowEndAt = atStart.at + o.seconds * 1000;
     while (performance.now() < windowEndAt) {
       simAlive();
       await sleep(Math.min(5000, Math.max(0, windowEndAt - performance.now())));
       sampler.sample();
-      const sample = hostSample(await ourHosts());
+      const sample = await sampleHosts();
       samples.push(sample);
       if (samples.length % 6 === 0) {
         const last = progress[progress.length - 1];
-        o.log(`  ${Math.round((sample.at - atStart.at) / 1000)} s: connected ${last?.connected}, sent ${last?.sent}, applied ${sample.applied}, backlog ${sample.pending}`);
+        o.log(`  ${Math.round((sample.at - atStart.at) / 1000)} s: connected ${last?.connected}, sent ${last?.sent}, applied ${sample.applied}, backlog ${sample.pending}, simulator behind ${last?.behindS ?? 0} s`);
       }
     }
     const atEnd = samples[samples.length - 1]!;
@@ -278,7 +296,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const lastProgress = inWindow[inWindow.length - 1];
     const offered = first && lastProgress && lastProgress.elapsedS > first.elapsedS ? (lastProgress.sent - first.sent) / (lastProgress.elapsedS - first.elapsedS) : 0;
     const windowSamples = samples.filter((s) => s.at >= atStart.at && s.at <= atEnd.at);
-    const rates = windowSamples.slice(1).map((s, i) => (s.applied - windowSamples[i]!.applied) / ((s.at - windowSamples[i]!.at) / 1000));
+    // Rates between samples every host answered, a few seconds apart (the window's last step can be a moment long).
+    const answeredSamples = windowSamples.filter((s) => s.complete);
+    const rates = answeredSamples
+      .slice(1)
+      .map((s, i) => ({ applied: s.applied - answeredSamples[i]!.applied, seconds: (s.at - answeredSamples[i]!.at) / 1000 }))
+      .filter((r) => r.seconds >= 4)
+      .map((r) => r.applied / r.seconds);
     const latency = subtractCounts(atEnd.latency, atStart.latency);
     return {
       devices: report.totals.devices,
@@ -305,6 +329,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       drainStalledWith,
       brokerDropped: droppedBefore === null || droppedAfter === null ? null : droppedAfter - droppedBefore,
       loadAverage: { atStart: round1(loadAtStart), atEnd: round1(loadAtEnd) },
+      simulatorBehindS: { atStart: first?.behindS ?? 0, atEnd: lastProgress?.behindS ?? 0 },
     };
   } finally {
     await Promise.all(started.map((p) => p.stop()));

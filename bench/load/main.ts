@@ -47,7 +47,9 @@ try {
   const result = await runLoad({
     natsUrl: natsServer.address,
     mqttUrl,
-    partitions: 64,
+    // Each partition is a JetStream consumer, and nats-server pays for every consumer on every
+    // stored message (docs/operations.md): 16 partitions suit a deployment of 2 twin hosts.
+    partitions: envNumber('FLEET_BENCH_PARTITIONS', 16, 1, 4096),
     devices,
     seconds,
     warmupS: 15,

@@ -36,6 +36,7 @@ export function printResult(r: LoadResult, targets: LoadTargets): number {
   console.log(`  applied without the device seeing its acknowledgement ${r.loss.appliedUnacknowledged}; messages dropped by the broker ${r.brokerDropped ?? 'n/a'}`);
   if (r.drainStalledWith !== null) console.log(`  the twins stopped applying with ${r.drainStalledWith} readings pending: lost counts them (see the twin hosts' logs)`);
   console.log(`  latency samples ${r.latency.count} (device clock ahead: ${r.latency.negative}); simulator exit ${r.simExitCode}`);
+  console.log(`  simulator clock behind the wall clock: ${r.simulatorBehindS.atStart} s at the window's start, ${r.simulatorBehindS.atEnd} s at its end (readings carry the simulated time)`);
   console.log('  process            pid   CPU % of a core (window)   peak RSS MB');
   for (const p of r.processes) console.log(`  ${p.name.padEnd(16)} ${String(p.pid).padStart(7)} ${String(p.cpuPct).padStart(14)} ${String(p.peakRssMb).padStart(22)}`);
   const figures = {

@@ -52,6 +52,11 @@ export interface LiveTotals extends LinkCounters {
   inFlight: number;
   /** Reconnect storms set off. */
   storms: number;
+  /**
+   * How far the simulated clock is behind the wall clock (the slowest process): a process short of
+   * CPU falls behind, and its readings carry the simulated time, so they arrive looking that old.
+   */
+  behindMs: number;
   byKind: Partial<Record<DeviceKind, KindTotals>>;
   /** Devices per wire format. */
   byFormat: Record<string, number>;
@@ -59,7 +64,7 @@ export interface LiveTotals extends LinkCounters {
 
 export function emptyTotals(): LiveTotals {
   const counters = Object.fromEntries(linkCounters.map((k) => [k, 0])) as LinkCounters;
-  return { ...counters, devices: 0, opened: 0, connected: 0, connectedOnce: 0, connectionErrors: 0, inFlight: 0, storms: 0, byKind: {}, byFormat: {} };
+  return { ...counters, devices: 0, opened: 0, connected: 0, connectedOnce: 0, connectionErrors: 0, inFlight: 0, storms: 0, behindMs: 0, byKind: {}, byFormat: {} };
 }
 
 /** Sums the totals of several simulator processes into one. */
@@ -72,6 +77,7 @@ export function addTotals(into: LiveTotals, t: LiveTotals): LiveTotals {
   into.connectionErrors += t.connectionErrors;
   into.inFlight += t.inFlight;
   into.storms += t.storms;
+  into.behindMs = Math.max(into.behindMs, t.behindMs);
   for (const [kind, k] of Object.entries(t.byKind) as Array<[DeviceKind, KindTotals]>) {
     const sum = (into.byKind[kind] ??= { devices: 0, sent: 0, acked: 0, errors: 0 });
     sum.devices += k.devices;
@@ -149,6 +155,7 @@ export class LiveFleet {
   totals(): LiveTotals {
     const t = emptyTotals();
     t.storms = this.storms;
+    if (this.clock) t.behindMs = Math.max(0, (this.options.now ?? Date.now)() - this.sim.timeMs);
     for (const link of this.links) {
       const s = link.stats;
       for (const k of linkCounters) t[k] += s[k];

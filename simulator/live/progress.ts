@@ -33,7 +33,7 @@ export class Progress {
       const head = options.durationS ? '{bar} {duration}s/{total}s' : '{duration}s';
       this.bar = new cliProgress.SingleBar(
         {
-          format: `${head} | devices {connected}/{devices} | {rate} msg/s | sent {sent} | acked {acked} | in flight {inFlight} | errors {errors}`,
+          format: `${head} | devices {connected}/{devices} | {rate} msg/s | sent {sent} | acked {acked} | in flight {inFlight} | errors {errors} | behind {behind}s`,
           gracefulExit: false,
           hideCursor: true,
           barsize: 20,
@@ -70,13 +70,13 @@ export class Progress {
     this.log.info(
       {
         elapsedS: Math.round(s.elapsedS), devices: s.devices, connected: s.connected, connectedOnce: s.connectedOnce, msgsPerS: Math.round(s.msgsPerS), sent: s.sent, acked: s.acked,
-        inFlight: s.inFlight, waiting: s.waiting, held: s.held, errors: s.errors + s.connectionErrors,
+        inFlight: s.inFlight, waiting: s.waiting, held: s.held, errors: s.errors + s.connectionErrors, behindS: Math.round(s.behindMs / 100) / 10,
       },
       'sim progress',
     );
   }
 
   private payload(s: ProgressSample): Record<string, string | number> {
-    return { connected: s.connected, devices: s.devices, rate: Math.round(s.msgsPerS), sent: s.sent, acked: s.acked, inFlight: s.inFlight, errors: s.errors + s.connectionErrors };
+    return { connected: s.connected, devices: s.devices, rate: Math.round(s.msgsPerS), sent: s.sent, acked: s.acked, inFlight: s.inFlight, errors: s.errors + s.connectionErrors, behind: (s.behindMs / 1000).toFixed(1) };
   }
 }
