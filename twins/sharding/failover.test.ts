@@ -1,38 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { loadConfig } from '../../infra/config/env';
-import { connectNats, ensureStreams } from '../bus/connect';
-import { TelemetryPublisher } from '../ingress/publisher';
-import { HostFleet, RoundLoad } from './host-fixture';
+import { describe, expect, it } from 'vitest';
+import { hostFleetPerFile } from './host-fixture';
 
-const config = loadConfig();
-const P = config.FLEET_PARTITIONS;
 const TTL_MS = 4000;
 const run = randomBytes(3).toString('hex').toUpperCase();
-let nc: NatsConnection;
-let fleet: HostFleet;
-
-beforeAll(async () => {
-  nc = await connectNats(config.FLEET_NATS_URL, 'failover-test');
-  await ensureStreams(nc);
-  fleet = new HostFleet(nc, P, { FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1500' });
-});
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  await nc?.drain();
-});
+const ctx = hostFleetPerFile('failover-test', { FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1500' });
 
 describe('twin hosts in separate processes share partitions over NATS leases', () => {
   it('join, SIGKILL under load and graceful stop move partitions; every accepted reading is applied exactly once', async () => {
+    const { fleet } = ctx;
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((x) => `${x}-${run}`) as [string, string, string, string];
     for (const id of [a, b, c]) fleet.start(id);
     // Generous: this includes starting three node processes on a possibly busy 2-core machine.
     const three = await fleet.allOwnedBy([a, b, c], 120_000, true);
     expect([...three.values()].map((h) => h.partitions.length).sort()).toEqual([21, 21, 22]);
 
-    const load = new RoundLoad(new TelemetryPublisher(nc, P), `F${run}`, 120);
+    const load = ctx.load(`F${run}`, 120);
     load.start();
     try {
       await new Promise((r) => setTimeout(r, 1500));
@@ -66,6 +49,6 @@ describe('twin hosts in separate processes share partitions over NATS leases', (
     }
     // Every accepted reading applied exactly once by whichever host owns its vehicle now.
     await fleet.drained([c, d], 20_000);
-    await load.expectAppliedExactlyOnce(nc, P);
+    await load.expectAppliedExactlyOnce(ctx.nc, ctx.partitions);
   }, 300_000);
 });

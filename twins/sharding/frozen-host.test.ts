@@ -1,29 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { loadConfig } from '../../infra/config/env';
-import { connectNats, ensureStreams } from '../bus/connect';
-import { TelemetryPublisher } from '../ingress/publisher';
-import { HostFleet, RoundLoad } from './host-fixture';
+import { describe, it } from 'vitest';
+import { hostFleetPerFile } from './host-fixture';
 
-const config = loadConfig();
-const P = config.FLEET_PARTITIONS;
 const TTL_MS = 3000;
 const run = randomBytes(3).toString('hex').toUpperCase();
-let nc: NatsConnection;
-let fleet: HostFleet;
-
-beforeAll(async () => {
-  nc = await connectNats(config.FLEET_NATS_URL, 'frozen-host-test');
-  await ensureStreams(nc);
-  // Snapshots written often, so a freeze is likely to catch one half written.
-  fleet = new HostFleet(nc, P, { FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1000' });
-});
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  await nc?.drain();
-});
+// Snapshots written often, so a freeze is likely to catch one half written.
+const ctx = hostFleetPerFile('frozen-host-test', { FLEET_LEASE_TTL_MS: String(TTL_MS), FLEET_SNAPSHOT_EVERY_MS: '1000' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,12 +17,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe('a twin host frozen past its lease', () => {
   it('wakes up stale, again and again, and every accepted reading is still applied exactly once', async () => {
+    const { fleet, nc, partitions } = ctx;
     const [a, b] = ['a', 'b'].map((x) => `${x}-${run}`) as [string, string];
     fleet.start(a);
     fleet.start(b);
     await fleet.allOwnedBy([a, b], 120_000, true);
 
-    const load = new RoundLoad(new TelemetryPublisher(nc, P), `Z${run}`, 300, 5);
+    const load = ctx.load(`Z${run}`, 300, 5);
     load.start();
     try {
       for (let freeze = 0; freeze < 6; freeze++) {
@@ -57,6 +40,6 @@ describe('a twin host frozen past its lease', () => {
       await load.stop();
     }
     await fleet.drained([a, b], 30_000);
-    await load.expectAppliedExactlyOnce(nc, P);
+    await load.expectAppliedExactlyOnce(nc, partitions);
   }, 300_000);
 });

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { loadConfig } from '../../infra/config/env';
+import { connectNats, ensureStreams } from '../bus/connect';
+import { TelemetryPublisher } from '../ingress/publisher';
 import { partitionOf, subjects } from '../bus/subjects';
 import { waitFor } from '../e2e/harness';
-import type { TelemetryPublisher } from '../ingress/publisher';
 import { collectHostStatus, type HostStatus } from '../runtime/host-status';
 import { fairShare } from './plan';
 import type { Telemetry } from '../telemetry/schema';
@@ -135,4 +137,29 @@ export class RoundLoad {
       expect(twin.context.odometerKm).toBe(1000 + rounds / 2);
     }
   }
+}
+
+/**
+ * A test file's NATS connection, streams and host fleet (hosts with `env`), stopped after the
+ * file; `load` makes device-side load published as the ingress does.
+ */
+export function hostFleetPerFile(name: string, env: Record<string, string>) {
+  const config = loadConfig();
+  const partitions = config.FLEET_PARTITIONS;
+  const ctx = {
+    partitions,
+    nc: undefined as unknown as NatsConnection,
+    fleet: undefined as unknown as HostFleet,
+    load: (prefix: string, vehicles: number, pauseMs?: number) => new RoundLoad(new TelemetryPublisher(ctx.nc, partitions), prefix, vehicles, pauseMs),
+  };
+  beforeAll(async () => {
+    ctx.nc = await connectNats(config.FLEET_NATS_URL, name);
+    await ensureStreams(ctx.nc);
+    ctx.fleet = new HostFleet(ctx.nc, partitions, env);
+  });
+  afterAll(async () => {
+    await ctx.fleet?.stopAll();
+    await ctx.nc?.drain();
+  });
+  return ctx;
 }
