@@ -49,6 +49,8 @@ export interface LoadResult {
   devicesConnected: number;
   /** Devices that connected at least once (reconnect storms make the simultaneous count dip). */
   devicesConnectedOnce: number;
+  /** Devices out of coverage ever since they were switched on: like real ones, they never connected. */
+  devicesNeverInCoverage: number;
   windowS: number;
   offeredMsgsPerSec: number;
   appliedMsgsPerSec: number;
@@ -308,6 +310,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       devices: report.totals.devices,
       devicesConnected: Math.max(0, ...progress.map((p) => p.connected)),
       devicesConnectedOnce: report.totals.connectedOnce,
+      devicesNeverInCoverage: report.devices.filter((d) => !d.connectedOnce && d.sent === 0 && d.stored > 0).length,
       windowS,
       offeredMsgsPerSec: Math.round(offered),
       appliedMsgsPerSec: Math.round(windowS > 0 ? (atEnd.applied - atStart.applied) / windowS : 0),

@@ -38,7 +38,8 @@ describe('load harness, short run (2,000 devices for 30 s) with faults on', () =
     // 1: some publishes were still unacknowledged when the run was cut (not counted as expected); a crash leaves no report.
     expect([0, 1]).toContain(result.simExitCode);
     // A storm every 40 s drops every connection: each device connected, not all at one moment.
-    expect(result.devicesConnectedOnce).toBe(2000);
+    // (A device whose coverage gap began before it was switched on connects only once the gap ends.)
+    expect(result.devicesConnectedOnce + result.devicesNeverInCoverage).toBe(2000);
     expect(result.loss.expected).toBeGreaterThan(5000);
     expect(result.loss.examples).toEqual([]);
     expect(result.loss.lost).toBe(0);

@@ -51,6 +51,7 @@ export class DeviceConnection {
   /** Between `end` and `open`: no dialling; the socket winds down. */
   private ended = true;
   private ending: Promise<void> | undefined;
+  private dialAfterEnding = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -70,8 +71,15 @@ export class DeviceConnection {
   open(): void {
     if (!this.ended) return;
     this.ended = false;
-    if (this.ending) void this.ending.then(() => this.ended || this.dial());
-    else this.dial();
+    if (!this.ending) this.dial();
+    else if (!this.dialAfterEnding) {
+      // One dial however often the device comes and goes while the old connection winds down.
+      this.dialAfterEnding = true;
+      void this.ending.then(() => {
+        this.dialAfterEnding = false;
+        if (!this.ended && !this.socket) this.dial();
+      });
+    }
   }
 
   publish(topic: string, payload: Uint8Array, done: PublishDone): void {
@@ -139,7 +147,9 @@ export class DeviceConnection {
     this.socket = socket;
     socket.setNoDelay(true);
     const parser = mqttParser(PROTOCOL);
-    parser.on('packet', (packet: Packet) => this.onPacket(packet));
+    parser.on('packet', (packet: Packet) => {
+      if (socket === this.socket) this.onPacket(packet);
+    });
     parser.on('error', (err: Error) => socket.destroy(err));
     socket.on('data', (chunk: Buffer) => {
       this.lastHeardAt = Date.now();
@@ -225,6 +235,6 @@ export class DeviceConnection {
     const wasConnected = this.connected;
     this.connected = false;
     if (wasConnected) this.options.onClose();
-    if (!this.ended) this.reconnectTimer = setTimeout(() => this.ended || this.dial(), this.options.reconnectMs);
+    if (!this.ended) this.reconnectTimer = setTimeout(() => this.ended || this.socket || this.dial(), this.options.reconnectMs);
   }
 }

@@ -12,6 +12,8 @@ export interface LinkStats {
   kind: DeviceKind;
   format: string;
   connected: boolean;
+  /** Connected at least once (a device out of coverage since it was switched on has not). */
+  connectedOnce: boolean;
   /** Publishes handed to the MQTT client (sent, or held by it until the connection is up). */
   sent: number;
   /** Publishes acknowledged by the broker (PUBACK). */
@@ -76,7 +78,7 @@ export class DeviceLink {
     options: LinkOptions,
   ) {
     this.stats = {
-      deviceId, kind, format, connected: false, sent: 0, acked: 0, errors: 0, readingsAcked: 0, duplicatesSent: 0,
+      deviceId, kind, format, connected: false, connectedOnce: false, sent: 0, acked: 0, errors: 0, readingsAcked: 0, duplicatesSent: 0,
       malformedSent: 0, malformedAcked: 0, stored: 0, replayed: 0, held: 0, waiting: 0, reconnects: 0,
     };
     const commands = options.commands;
@@ -93,6 +95,7 @@ export class DeviceLink {
         if (this.everConnected) this.stats.reconnects++;
         this.everConnected = true;
         this.stats.connected = true;
+        this.stats.connectedOnce = true;
       },
       onClose: () => {
         this.stats.connected = false;
