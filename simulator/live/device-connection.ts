@@ -83,10 +83,7 @@ export class DeviceConnection {
   }
 
   publish(topic: string, payload: Uint8Array, done: PublishDone): void {
-    let id = this.lastId;
-    do id = (id % 65535) + 1;
-    while (this.outgoing.has(id));
-    this.lastId = id;
+    const id = this.nextPacketId();
     const entry: Outgoing = { topic, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), done, sent: false };
     this.outgoing.set(id, entry);
     if (this.connected) this.transmit(id, entry);
@@ -94,11 +91,16 @@ export class DeviceConnection {
 
   subscribe(topic: string): void {
     if (!this.connected) return;
+    this.write(generate({ cmd: 'subscribe', messageId: this.nextPacketId(), subscriptions: [{ topic, qos: 1 }] }, PROTOCOL));
+  }
+
+  /** MQTT packet ids run 1..65535 and are not reused while a publish holds one. */
+  private nextPacketId(): number {
     let id = this.lastId;
     do id = (id % 65535) + 1;
     while (this.outgoing.has(id));
     this.lastId = id;
-    this.write(generate({ cmd: 'subscribe', messageId: id, subscriptions: [{ topic, qos: 1 }] }, PROTOCOL));
+    return id;
   }
 
   /** Cuts the connection without a goodbye (a network fault); it dials again after `reconnectMs`. */

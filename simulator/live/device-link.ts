@@ -69,7 +69,6 @@ export class DeviceLink {
   /** The device's store-and-forward memory, oldest first; `stored` marks readings taken out of coverage. */
   private readonly store: Array<{ message: DeviceMessage; stored: boolean }> = [];
   private connectErrors = 0;
-  private everConnected = false;
 
   constructor(
     deviceId: string,
@@ -92,8 +91,7 @@ export class DeviceLink {
       onConnect: (sessionPresent) => {
         // A session the broker kept has the subscription (and what was queued for it) already.
         if (commands && !sessionPresent) this.connection.subscribe(commands.topic);
-        if (this.everConnected) this.stats.reconnects++;
-        this.everConnected = true;
+        if (this.stats.connectedOnce) this.stats.reconnects++;
         this.stats.connected = true;
         this.stats.connectedOnce = true;
       },
@@ -112,7 +110,7 @@ export class DeviceLink {
   }
 
   get hasConnected(): boolean {
-    return this.everConnected;
+    return this.stats.connectedOnce;
   }
 
   get connectionErrors(): number {

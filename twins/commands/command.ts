@@ -2,18 +2,18 @@ import { z } from 'zod';
 import { idSchema } from '../telemetry/schema';
 
 /**
- * Commands the platform sends a device: published to JetStream COMMANDS on `cmd.<vehicleId>`,
- * bridged to the device's MQTT topic `cmd/<vehicleId>/<deviceId>` (QoS 1) by the ingress process.
- * The device is the judge of an offer's manifest (it verifies it before anything else), so the
- * bridge passes the manifest through as it is.
- */
-/**
  * Device formats whose devices take these commands and report their OTA steps in telemetry.
  * Binary trackers (Teltonika, GT06) carry no OTA report and are updated by their vendor's own
  * FOTA service, so campaigns leave them out.
  */
 export const OTA_FORMATS: readonly string[] = ['json'];
 
+/**
+ * Commands the platform sends a device: published to JetStream COMMANDS on `cmd.<vehicleId>`,
+ * bridged to the device's MQTT topic `cmd/<vehicleId>/<deviceId>` (QoS 1) by the ingress process.
+ * The device is the judge of an offer's manifest (it verifies it before anything else), so the
+ * bridge passes the manifest through as it is.
+ */
 const commandBase = {
   v: z.literal(1),
   /** Unique per command; a device ignores a repeat. */

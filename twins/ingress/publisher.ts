@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/nats-core';
+import { PubHeaders } from '@nats-io/jetstream';
 import { JetStreamPublisher } from '../bus/jetstream-publisher';
 import { dedupeId, type Telemetry } from '../telemetry/schema';
 import { deadLetterHeaders, partitionOf, subjects } from '../bus/subjects';
@@ -35,7 +36,7 @@ export class TelemetryPublisher {
     const acks = await Promise.all(
       records.map((r) => {
         const h = headers();
-        h.set('Nats-Msg-Id', dedupeId(r));
+        h.set(PubHeaders.MsgIdHdr, dedupeId(r));
         return this.js.publish(subjects.telemetry(partitionOf(r.vehicleId, this.partitions), r.vehicleId), encoder.encode(JSON.stringify(r)), h);
       }),
     );
