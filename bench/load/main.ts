@@ -37,6 +37,9 @@ const seconds = envNumber('FLEET_BENCH_SECONDS', 300, 10, 86_400);
 const READINGS_PER_DEVICE_SECOND = 0.4;
 const offeredTarget = envNumber('FLEET_BENCH_OFFERED', 10_400, 1, 1_000_000);
 const rate = envNumber('FLEET_BENCH_RATE', Math.round((offeredTarget / (devices * READINGS_PER_DEVICE_SECOND)) * 100) / 100, 0.01, 1000);
+// Each partition is a JetStream consumer, and nats-server pays for every consumer on every
+// stored message (docs/operations.md): 16 partitions suit a deployment of 2 twin hosts.
+const partitions = envNumber('FLEET_BENCH_PARTITIONS', 16, 1, 4096);
 const baseDir = mkdtempSync(join(tmpdir(), 'fleettwin-bench-load-'));
 chmodSync(baseDir, 0o755); // Mosquitto runs as its own account under root.
 const servers: StartedServer[] = [];
@@ -56,9 +59,7 @@ try {
   const result = await runLoad({
     natsUrl: natsServer.address,
     mqttUrl,
-    // Each partition is a JetStream consumer, and nats-server pays for every consumer on every
-    // stored message (docs/operations.md): 16 partitions suit a deployment of 2 twin hosts.
-    partitions: envNumber('FLEET_BENCH_PARTITIONS', 16, 1, 4096),
+    partitions,
     devices,
     seconds,
     warmupS: 15,
