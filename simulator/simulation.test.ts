@@ -37,6 +37,22 @@ describe('simulation determinism', () => {
   });
 });
 
+describe('world step', () => {
+  const stepOf = (options: Partial<SimulationOptions>) => new Simulation({ world: monaco, vehicles: 1, devicesPerVehicle: 4, seed: 'step', startMs: START, ...options }).stepMs;
+
+  it('steps once per GPS reading while driving, so no reading repeats a world state and no step goes unread', () => {
+    expect(stepOf({})).toBe(1000);
+    expect(stepOf({ rate: 2 })).toBe(500);
+    expect(stepOf({ devicesPerVehicle: 1, rate: 4 })).toBe(250);
+  });
+
+  it('never steps coarser than 1 s or finer than 200 ms unless asked', () => {
+    expect(stepOf({ rate: 0.5 })).toBe(1000);
+    expect(stepOf({ rate: 12 })).toBe(200);
+    expect(stepOf({ rate: 12, stepMs: 50 })).toBe(50);
+  });
+});
+
 describe('device messages', () => {
   const messages = run({ vehicles: 6 }, 1800);
 

@@ -18,7 +18,7 @@ export interface SimulationOptions extends Omit<FleetOptions, 'vehicles'> {
   devicesPerVehicle: number;
   /** Device sampling speed-up for load tests (periods divided by it); the world runs at 1×. */
   rate?: number;
-  /** Physics step, ms: readings report the state at the step they fall in. */
+  /** Physics step, ms: readings report the state at the step they fall in (default: `defaultStepMs`). */
   stepMs?: number;
   /** Every device's first sequence number. */
   seqStart?: number;
@@ -40,7 +40,15 @@ function codecFor(model: DeviceModel, rng: Rng, shares: { teltonika: number; obd
   return jsonCodec;
 }
 
-export const DEFAULT_STEP_MS = 200;
+/**
+ * The world's step: the fastest device's sampling period at this rate, within 200 ms … 1 s. Each
+ * reading of that device then sees the world moved on since its last one, and the world (most of
+ * a simulator's CPU at fleet scale) takes no steps no reading looks at.
+ */
+export function defaultStepMs(models: readonly DeviceModel[], rate: number): number {
+  const fastestMs = Math.min(...models.map((m) => m.activeMs)) / rate;
+  return Math.round(Math.min(1000, Math.max(200, fastestMs)));
+}
 
 interface Due {
   ts: number;
@@ -60,7 +68,7 @@ export class Simulation {
   readonly stepMs: number;
 
   constructor(options: SimulationOptions) {
-    const { world, devicesPerVehicle, rate = 1, stepMs = DEFAULT_STEP_MS, seqStart = 1, teltonikaShare = 0, obd2Share = 0, faults, ...fleetOptions } = options;
+    const { world, devicesPerVehicle, rate = 1, stepMs, seqStart = 1, teltonikaShare = 0, obd2Share = 0, faults, ...fleetOptions } = options;
     if (!Number.isInteger(devicesPerVehicle) || devicesPerVehicle < 1 || devicesPerVehicle > deviceCatalogue.length) {
       throw new RangeError(`devices per vehicle must be 1-${deviceCatalogue.length}`);
     }
@@ -69,7 +77,8 @@ export class Simulation {
     for (const [name, share] of [['teltonikaShare', teltonikaShare], ['obd2Share', obd2Share]] as const) {
       if (!(share >= 0 && share <= 1)) throw new RangeError(`${name} must be within 0..1`);
     }
-    this.stepMs = stepMs;
+    const models = deviceCatalogue.slice(0, devicesPerVehicle);
+    this.stepMs = stepMs ?? defaultStepMs(models, rate);
     this.fleet = new Fleet(world, fleetOptions);
     const root = createRandom(options.seed);
     const rng = root.fork('devices');
@@ -78,7 +87,7 @@ export class Simulation {
     const faultRng = root.fork('faults');
     const withFaults = faults && hasDeviceFaults(faults) ? faults : undefined;
     this.devices = this.fleet.vehicles.flatMap((vehicle) =>
-      deviceCatalogue.slice(0, devicesPerVehicle).map((model) => {
+      models.map((model) => {
         const id = `${vehicle.id}-${model.kind}`;
         return new Device(vehicle, {
           model,

@@ -23,9 +23,11 @@ export function createCargo(rng: Rng): Cargo {
  * setpoint; without power the body slowly warms; an open door lets outside air in.
  */
 export function updateCargo(cargo: Cargo, fridgeOn: boolean, doorOpen: boolean, ambient: number, dtS: number): void {
-  cargo.tempC = cargo.tempC.map((t, i) => {
-    if (doorOpen) return approach(t, ambient, dtS, 1500);
-    if (fridgeOn) return approach(t, cargo.setpointC[i]!, dtS, 900);
-    return approach(t, ambient, dtS, 4 * 3600);
-  });
+  const { tempC } = cargo;
+  for (let i = 0; i < tempC.length; i++) {
+    const t = tempC[i]!;
+    if (doorOpen) tempC[i] = approach(t, ambient, dtS, 1500);
+    else if (fridgeOn) tempC[i] = approach(t, cargo.setpointC[i]!, dtS, 900);
+    else tempC[i] = approach(t, ambient, dtS, 4 * 3600);
+  }
 }

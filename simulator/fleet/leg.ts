@@ -105,22 +105,24 @@ export function speedPlan(
   const { route, pointCapMps, edgeCruiseMps } = leg;
   if (route.edges.length === 0) return { cruiseMps: 0, maxMps: 0, requiredDecelMps2: 0 };
   const cruiseMps = edgeCruiseMps[edgeIndex]!;
-  let maxMps = cruiseMps;
-  let requiredDecelMps2 = 0;
   const horizonM = Math.max(speedMps, cruiseMps) ** 2 / (2 * Math.min(brakeMps2, 1)) + 30;
-  const limitAt = (capMps: number, aheadM: number): void => {
-    const ahead = Math.max(0.01, aheadM);
-    // Judged from where this step will end, so a step never carries the vehicle past its braking point.
-    const reachable = Math.sqrt(capMps * capMps + 2 * brakeMps2 * Math.max(0, ahead - speedMps * dtS));
-    if (reachable < maxMps) maxMps = reachable;
-    if (capMps < speedMps) requiredDecelMps2 = Math.max(requiredDecelMps2, (speedMps * speedMps - capMps * capMps) / (2 * ahead));
-  };
+  // Runs every step of every driving vehicle: each limit tightens this one plan (no closure per call).
+  const plan: SpeedPlan = { cruiseMps, maxMps: cruiseMps, requiredDecelMps2: 0 };
   for (let j = edgeIndex + 1; j < route.points.length; j++) {
     const aheadM = route.cumulativeM[j]! - distanceM;
     if (aheadM > horizonM) break;
-    limitAt(pointCapMps[j]!, aheadM);
-    if (j < edgeCruiseMps.length) limitAt(edgeCruiseMps[j]!, aheadM);
+    limitAt(plan, pointCapMps[j]!, aheadM, speedMps, brakeMps2, dtS);
+    if (j < edgeCruiseMps.length) limitAt(plan, edgeCruiseMps[j]!, aheadM, speedMps, brakeMps2, dtS);
   }
-  if (nextHold && nextHold.atM - distanceM <= horizonM) limitAt(0, nextHold.atM - distanceM);
-  return { cruiseMps, maxMps, requiredDecelMps2 };
+  if (nextHold && nextHold.atM - distanceM <= horizonM) limitAt(plan, 0, nextHold.atM - distanceM, speedMps, brakeMps2, dtS);
+  return plan;
+}
+
+/** Tightens `plan` by a speed cap `aheadM` metres ahead. */
+function limitAt(plan: SpeedPlan, capMps: number, aheadM: number, speedMps: number, brakeMps2: number, dtS: number): void {
+  const ahead = Math.max(0.01, aheadM);
+  // Judged from where this step will end, so a step never carries the vehicle past its braking point.
+  const reachable = Math.sqrt(capMps * capMps + 2 * brakeMps2 * Math.max(0, ahead - speedMps * dtS));
+  if (reachable < plan.maxMps) plan.maxMps = reachable;
+  if (capMps < speedMps) plan.requiredDecelMps2 = Math.max(plan.requiredDecelMps2, (speedMps * speedMps - capMps * capMps) / (2 * ahead));
 }

@@ -23,10 +23,11 @@ export function createTyres(rng: Rng, ambient: number): Tyre[] {
  */
 export function updateTyres(tyres: Tyre[], weak: number, leak: number, speedMps: number, ambient: number, dtS: number): void {
   const moving = speedMps > 0.5;
-  tyres.forEach((tyre, i) => {
+  for (let i = 0; i < tyres.length; i++) {
+    const tyre = tyres[i]!;
     const heat = 20 * Math.min(1, speedMps / 16) + (i === weak ? 15 * leak : 0);
     tyre.tempC = approach(tyre.tempC, ambient + (moving ? heat : 0), dtS, moving ? 500 : 1500);
-  });
+  }
 }
 
 /** Pressure now: the cold pressure (less the leak on the weak tyre) scaled by absolute temperature. */

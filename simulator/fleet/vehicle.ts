@@ -219,7 +219,8 @@ export class Vehicle {
   /** Advances the vehicle by `dtS` seconds, to `nowMs`. */
   step(nowMs: number, dtS: number): void {
     this.timeMs = nowMs;
-    const before = { ignition: this.ignition, door: this.doorOpen };
+    const ignitionBefore = this.ignition;
+    const doorBefore = this.doorOpen;
     let accelMps2 = 0;
     let distanceM = 0;
 
@@ -240,7 +241,7 @@ export class Vehicle {
 
     this.updateBody(dtS, accelMps2, distanceM);
     this.updateWear(dtS, accelMps2, distanceM);
-    if (before.ignition !== this.ignition || before.door !== this.doorOpen) this.changeCount++;
+    if (ignitionBefore !== this.ignition || doorBefore !== this.doorOpen) this.changeCount++;
   }
 
   private startShift(): void {
@@ -430,17 +431,10 @@ export class Vehicle {
   /** Wears every component by its usage; raises DTCs and failures in the ground-truth log. */
   private updateWear(dtS: number, accelMps2: number, distanceM: number): void {
     const hours = dtS / 3600;
-    const usage: Record<Component, number> = {
-      engine: this.ignition ? hours * (0.3 + this.loadPct / 100) : 0,
-      battery: hours,
-      brakes: accelMps2 < 0 ? (van.massKg * -accelMps2 * distanceM) / 1e6 : 0,
-      tyres: distanceM / 1000,
-      cooling: this.ignition ? hours : 0,
-    };
     for (const c of components) {
       const state = this.wear[c];
       if (state.health <= 0) continue;
-      state.health -= state.rate * usage[c] * (this.ctx.wear.rateFactor?.[c] ?? 1);
+      state.health -= state.rate * this.usage(c, hours, accelMps2, distanceM) * (this.ctx.wear.rateFactor?.[c] ?? 1);
       if (state.health < DTC_HEALTH && !this.dtcOn.has(c)) {
         this.dtcOn.add(c);
         this.record(c, 'dtc_on');
@@ -449,6 +443,22 @@ export class Vehicle {
         state.health = 0;
         this.fail(c);
       }
+    }
+  }
+
+  /** A component's usage over one step, in its wear units (componentSpecs). */
+  private usage(c: Component, hours: number, accelMps2: number, distanceM: number): number {
+    switch (c) {
+      case 'engine':
+        return this.ignition ? hours * (0.3 + this.loadPct / 100) : 0;
+      case 'battery':
+        return hours;
+      case 'brakes':
+        return accelMps2 < 0 ? (van.massKg * -accelMps2 * distanceM) / 1e6 : 0;
+      case 'tyres':
+        return distanceM / 1000;
+      case 'cooling':
+        return this.ignition ? hours : 0;
     }
   }
 
