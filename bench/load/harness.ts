@@ -15,6 +15,8 @@ import { processTree, startFleet, type FleetProcess } from '../shared/fleet-proc
 import { ProcessSampler, type ProcessFigures } from '../shared/proc-stats';
 
 export const DEVICES_PER_VEHICLE = 4;
+/** Every van's first shift starts this soon: the fleet is on the road when the window opens. */
+export const SHIFT_START_WITHIN_S = 10;
 
 export interface LoadOptions {
   natsUrl: string;
@@ -179,7 +181,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       'sim',
       [
         'sim', '--vehicles', String(vehicles), '--first-vehicle', String(o.firstVehicle), '--devices-per-vehicle', String(DEVICES_PER_VEHICLE),
-        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', '10',
+        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', String(SHIFT_START_WITHIN_S),
         '--seed', o.seed, '--report', reportFile, '--progress-every', '5', ...o.simArgs,
       ],
       {

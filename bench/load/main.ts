@@ -21,22 +21,33 @@ import * as nats from '../../infra/stack/nats';
 import type { StartedServer } from '../../infra/stack/server';
 import { startBrokers } from '../shared/brokers';
 import { envNumber as envNumberOf } from '../shared/env-number';
-import { runLoad } from './harness';
+import { DEVICES_PER_VEHICLE, runLoad, SHIFT_START_WITHIN_S } from './harness';
+import { rateForOffered } from './offered-rate';
 import { printResult } from './print';
 
 const envNumber = (name: string, fallback: number, min: number, max: number) => envNumberOf('load', name, fallback, min, max);
 
 const devices = envNumber('FLEET_BENCH_DEVICES', 20_000, 4, 200_000);
 const seconds = envNumber('FLEET_BENCH_SECONDS', 300, 10, 86_400);
-/**
- * Readings a device of the default fleet sends per second at ×1 (drivers on shift, parked vans,
- * the four device kinds' sampling): measured, 2,000 devices at ×12 offered 9,633/s. A rate that
- * asks for more than the simulator can produce puts its clock behind the wall clock, and every
- * reading then arrives looking older by that much.
- */
-const READINGS_PER_DEVICE_SECOND = 0.4;
+const connectRate = envNumber('FLEET_BENCH_CONNECT_RATE', 1000, 10, 100_000);
+const SEED = 'bench-load';
 const offeredTarget = envNumber('FLEET_BENCH_OFFERED', 10_400, 1, 1_000_000);
-const rate = envNumber('FLEET_BENCH_RATE', Math.round((offeredTarget / (devices * READINGS_PER_DEVICE_SECOND)) * 100) / 100, 0.01, 1000);
+const warmupS = 15;
+// How often devices report depends on what the vans are doing, so the sampling speed-up that
+// gives the offered rate comes from a dry run of the same fleet over the same window.
+const calibrated = process.env.FLEET_BENCH_RATE
+  ? undefined
+  : rateForOffered({
+      offeredPerS: offeredTarget,
+      vehicles: Math.ceil(devices / DEVICES_PER_VEHICLE),
+      devicesPerVehicle: DEVICES_PER_VEHICLE,
+      firstVehicle: 1,
+      seed: SEED,
+      shiftStartWithinS: SHIFT_START_WITHIN_S,
+      windowStartS: devices / connectRate + warmupS,
+      windowS: seconds,
+    });
+const rate = calibrated?.rate ?? envNumber('FLEET_BENCH_RATE', 1, 0.01, 1000);
 // Each partition is a JetStream consumer, and nats-server pays for every consumer on every
 // stored message (docs/operations.md): 16 partitions suit a deployment of 2 twin hosts.
 const partitions = envNumber('FLEET_BENCH_PARTITIONS', 16, 1, 4096);
@@ -46,6 +57,7 @@ const servers: StartedServer[] = [];
 let exitCode = 1;
 try {
   console.log(`bench:load — servers and logs in ${baseDir}`);
+  if (calibrated) console.log(`rate ×${rate} for ${offeredTarget} readings/s: a dry run of the fleet sends ${calibrated.perDeviceSAtRate1.toFixed(3)} per device-second at ×1`);
   servers.push(await nats.start({ port: await freePort(), dataDir: join(baseDir, 'nats') }));
   const natsServer = servers[0]!;
   const ingressReplicas = envNumber('FLEET_BENCH_INGRESS', 2, 1, 16);
@@ -62,16 +74,16 @@ try {
     partitions,
     devices,
     seconds,
-    warmupS: 15,
+    warmupS,
     rate,
     firstVehicle: 1,
-    seed: 'bench-load',
+    seed: SEED,
     ingressReplicas,
     // Per broker: the same connections in all, split over the brokers.
     ingressConnections: Math.ceil(ingressConnections / brokers.servers.length),
     twinHosts: envNumber('FLEET_BENCH_HOSTS', 2, 1, 16),
     simProcesses: envNumber('FLEET_BENCH_SIM_PROCESSES', 2, 1, 16),
-    connectRate: envNumber('FLEET_BENCH_CONNECT_RATE', 1000, 10, 100_000),
+    connectRate,
     simArgs: (process.env.FLEET_BENCH_SIM_ARGS ?? '').split(/\s+/).filter(Boolean),
     workDir: baseDir,
     servers: servers.map((s, i) => ({ name: s.server === 'NATS' ? 'nats-server' : brokers.servers.length > 1 ? `mosquitto-${i}` : 'mosquitto', pid: s.process.pid })),

@@ -1,0 +1,61 @@
+import { Simulation } from '../../simulator/simulation';
+import { createRandom } from '../../simulator/world/random';
+import { createWorld } from '../../simulator/world/world';
+
+export interface OfferedRateOptions {
+  /** Readings per second the whole fleet is to send. */
+  offeredPerS: number;
+  vehicles: number;
+  devicesPerVehicle: number;
+  firstVehicle: number;
+  seed: string;
+  /** `fleet sim --shift-start-within`. */
+  shiftStartWithinS: number;
+  /** Seconds from the simulator's start to the measured window (connecting, warm-up). */
+  windowStartS: number;
+  /** The measured window, seconds. */
+  windowS: number;
+  /** Vehicles to dry-run (a slice of the fleet: each vehicle's life depends on its id alone). */
+  sampleVehicles?: number;
+}
+
+export interface OfferedRate {
+  /** `fleet sim --rate` that gives `offeredPerS`. */
+  rate: number;
+  /** Readings per device-second of the dry run at ×1. */
+  perDeviceSAtRate1: number;
+}
+
+/**
+ * The sampling speed-up at which the simulated fleet sends `offeredPerS`, found by running a
+ * slice of the same fleet (same seed, world and shift start) off-line over the run's horizon.
+ * A constant readings-per-device figure cannot do: how often devices report depends on what the
+ * vans are doing (driving, idling at a stop, parked), and that changes through a shift.
+ */
+export function rateForOffered(options: OfferedRateOptions): OfferedRate {
+  const vehicles = Math.min(options.vehicles, options.sampleVehicles ?? 500);
+  const world = createWorld(createRandom(options.seed).fork('world'), { kind: 'monaco' });
+  const perDeviceSAt = (rate: number): number => {
+    const startMs = Date.now();
+    const sim = new Simulation({
+      world,
+      vehicles,
+      firstVehicle: options.firstVehicle,
+      devicesPerVehicle: options.devicesPerVehicle,
+      seed: options.seed,
+      startMs,
+      rate,
+      shift: { firstShiftWithinS: options.shiftStartWithinS },
+    });
+    sim.advanceTo(startMs + options.windowStartS * 1000, () => {});
+    let readings = 0;
+    sim.advanceTo(startMs + (options.windowStartS + options.windowS) * 1000, () => readings++);
+    return readings / (sim.devices.length * options.windowS);
+  };
+  const devices = options.vehicles * options.devicesPerVehicle;
+  // Reports scale with the rate but for those a change triggers: one correction settles it.
+  const perDeviceSAtRate1 = perDeviceSAt(1);
+  const guess = options.offeredPerS / (devices * perDeviceSAtRate1);
+  const rate = guess * (options.offeredPerS / (devices * perDeviceSAt(guess)));
+  return { rate: Math.round(rate * 100) / 100, perDeviceSAtRate1 };
+}
