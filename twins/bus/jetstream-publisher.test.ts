@@ -33,6 +33,8 @@ describe('JetStream publishes over one reply subscription', () => {
   it('stores many at once, each answered with its own sequence; a resend with the same id is a duplicate', async () => {
     const publisher = new JetStreamPublisher(nc);
     const acks = await Promise.all(Array.from({ length: 500 }, (_, i) => publisher.publish(`pubtest.${run}.a`, new TextEncoder().encode(`m${i}`), withId(`m${i}`))));
+    // Queued in one turn and sent together, still stored in the order published.
+    expect(acks.map((a) => a.seq)).toEqual(acks.map((a) => a.seq).sort((x, y) => x - y));
     expect(new Set(acks.map((a) => a.seq)).size).toBe(500);
     expect(acks.every((a) => a.stream === stream && !a.duplicate)).toBe(true);
     const again = await publisher.publish(`pubtest.${run}.a`, new TextEncoder().encode('m7'), withId('m7'));

@@ -1,4 +1,5 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { PubHeaders } from '@nats-io/jetstream';
+import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 
 /** What JetStream answers a publish with once the message is stored. */
 export interface PubAck {
@@ -8,11 +9,24 @@ export interface PubAck {
   duplicate: boolean;
 }
 
+/** Headers naming a message for the stream's duplicate window: a resend with the same id is stored once. */
+export function withMsgId(id: string, h: MsgHdrs = headers()): MsgHdrs {
+  h.set(PubHeaders.MsgIdHdr, id);
+  return h;
+}
+
 interface Pending {
   resolve(ack: PubAck): void;
   reject(err: Error): void;
   subject: string;
   sentAt: number;
+}
+
+interface Queued {
+  id: number;
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
 }
 
 /**
@@ -21,6 +35,10 @@ interface Pending {
  * tenth of its CPU. Here a publish is a core publish whose reply subject names its pending entry,
  * and one sweep a second fails the entries that have waited longer than the timeout (the caller
  * retries; the Nats-Msg-Id header keeps a retry from being stored twice).
+ *
+ * Publishes wait for the end of the event-loop turn and go out together: nats.js writes its buffer
+ * to the socket at the next microtask checkpoint, which between messages handled one by one meant
+ * a write system call per message (a fifth of the ingress's CPU).
  */
 export class JetStreamPublisher {
   private readonly prefix = createInbox();
@@ -28,6 +46,7 @@ export class JetStreamPublisher {
   private lastId = 0;
   private readonly replies: Subscription;
   private readonly sweep: NodeJS.Timeout;
+  private queue: Queued[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -47,13 +66,25 @@ export class JetStreamPublisher {
     const id = ++this.lastId;
     return new Promise<PubAck>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, subject, sentAt: Date.now() });
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ id, subject, data, headers });
+    });
+  }
+
+  private flush(): void {
+    const queue = this.queue;
+    this.queue = [];
+    for (const { id, subject, data, headers } of queue) {
+      // Failed meanwhile (closed, timed out): nothing waits for it any more.
+      const pending = this.pending.get(id);
+      if (!pending) continue;
       try {
         this.nc.publish(subject, data, { reply: `${this.prefix}.${id}`, headers });
       } catch (err) {
         this.pending.delete(id);
-        reject(err as Error);
+        pending.reject(err as Error);
       }
-    });
+    }
   }
 
   /** Pending publishes fail at once; the subscription ends. */

@@ -1,7 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/nats-core';
-import { PubHeaders } from '@nats-io/jetstream';
-import { JetStreamPublisher } from '../bus/jetstream-publisher';
+import { JetStreamPublisher, withMsgId } from '../bus/jetstream-publisher';
 import { dedupeId, type Telemetry } from '../telemetry/schema';
 import { deadLetterHeaders, partitionOf, subjects } from '../bus/subjects';
 
@@ -34,11 +33,9 @@ export class TelemetryPublisher {
   /** Resolves to how many records JetStream stored as new (resends inside its window are not). */
   async publishTelemetry(records: Telemetry[]): Promise<number> {
     const acks = await Promise.all(
-      records.map((r) => {
-        const h = headers();
-        h.set(PubHeaders.MsgIdHdr, dedupeId(r));
-        return this.js.publish(subjects.telemetry(partitionOf(r.vehicleId, this.partitions), r.vehicleId), encoder.encode(JSON.stringify(r)), h);
-      }),
+      records.map((r) =>
+        this.js.publish(subjects.telemetry(partitionOf(r.vehicleId, this.partitions), r.vehicleId), encoder.encode(JSON.stringify(r)), withMsgId(dedupeId(r))),
+      ),
     );
     return acks.filter((ack) => !ack.duplicate).length;
   }

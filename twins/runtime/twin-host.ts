@@ -1,8 +1,8 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ZodSafeParseResult } from 'zod';
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
-import { headers } from '@nats-io/nats-core';
 import type { Logger } from '../../infra/log/logger';
+import { JetStreamPublisher, withMsgId } from '../bus/jetstream-publisher';
 import { deadLetterHeaders, partitionOf, STREAM_TELEMETRY, subjects } from '../bus/subjects';
 import type { TwinTimings } from '../machines/vehicle-state';
 import type { FleetDelta } from '../projection/fleet-view';
@@ -88,6 +88,8 @@ export class TwinHost {
   private readonly wheel = new DeadlineWheel();
   private readonly changed = new Set<string>();
   private readonly js: JetStreamClient;
+  /** Events and dead letters: batched per event-loop turn, one reply subscription (jetstream-publisher.ts). */
+  private readonly publisher: JetStreamPublisher;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   private leases!: LeaseTable;
@@ -111,6 +113,7 @@ export class TwinHost {
     private readonly log: Logger,
   ) {
     this.js = jetstream(nc);
+    this.publisher = new JetStreamPublisher(nc);
   }
 
   get hostId(): string {
@@ -496,12 +499,12 @@ export class TwinHost {
 
   /** Keyed by stream sequence, so a partition replayed after a take-over dead-letters its messages once. */
   private deadLetter(m: JsMsg, reason: 'invalid_record' | 'too_old', detail: string): void {
-    const h = headers();
+    const h = withMsgId(`twin.${reason}.${m.seq}`);
     h.set(deadLetterHeaders.reason, reason);
     h.set(deadLetterHeaders.detail, detail.replace(/[\r\n]+/g, ' ').slice(0, 500));
     h.set(deadLetterHeaders.stage, 'twin');
     h.set(deadLetterHeaders.receivedAt, String(Date.now()));
-    this.track(this.js.publish(subjects.deadLetter('twin', reason), m.data, { headers: h, msgID: `twin.${reason}.${m.seq}` }));
+    this.track(this.publisher.publish(subjects.deadLetter('twin', reason), m.data, h));
   }
 
   private publishEvents(events: TwinEvent[], cause: string): void {
@@ -509,7 +512,7 @@ export class TwinHost {
       const body = toPublished(event, cause, index);
       this.stats.events++;
       this.track(
-        this.js.publish(subjects.event(body.kind, body.vehicleId), encoder.encode(JSON.stringify(body)), { msgID: `${body.vehicleId}.${body.id}` }),
+        this.publisher.publish(subjects.event(body.kind, body.vehicleId), encoder.encode(JSON.stringify(body)), withMsgId(`${body.vehicleId}.${body.id}`)),
       );
     });
   }
@@ -567,6 +570,7 @@ export class TwinHost {
     await Promise.all([...this.owned.keys()].map((partition) => this.handOver(partition)));
     await this.leases.leave();
     await Promise.allSettled([...this.inflight]);
+    this.publisher.close();
   }
 }
 
