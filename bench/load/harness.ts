@@ -59,6 +59,8 @@ export interface LoadResult {
   /** Lowest applied rate of any sampling interval of the window. */
   appliedMsgsPerSecMin: number;
   latency: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; count: number; negative: number };
+  /** Ingress receipt → applied: the platform's own share of the latency, without the simulator's lag. */
+  platformLatency: { p50Ms: number | null; p99Ms: number | null };
   loss: LossCheck;
   malformedAcked: number;
   deadLettered: number;
@@ -94,11 +96,12 @@ interface HostSample {
   complete: boolean;
   applied: number;
   latency: LatencyCounts;
+  receiptLatency: LatencyCounts;
   pending: number;
 }
 
 /** A host's status with the apply-latency histogram hosts publish (twins/runtime/latency-histogram.ts). */
-type StatusWithLatency = HostStatus & { applyLatency?: LatencyCounts };
+type StatusWithLatency = HostStatus & { applyLatency?: LatencyCounts; receiptLatency?: LatencyCounts };
 const noLatency: LatencyCounts = { buckets: {}, count: 0, sumMs: 0, negative: 0 };
 
 function hostSample({ statuses, answered }: { statuses: StatusWithLatency[]; answered: number }): HostSample {
@@ -107,6 +110,7 @@ function hostSample({ statuses, answered }: { statuses: StatusWithLatency[]; ans
     complete: answered === statuses.length,
     applied: statuses.reduce((n, h) => n + h.stats.applied + h.stats.late, 0),
     latency: mergeCounts(statuses.map((h) => h.applyLatency ?? noLatency)),
+    receiptLatency: mergeCounts(statuses.map((h) => h.receiptLatency ?? noLatency)),
     pending: statuses.reduce((n, h) => n + h.partitions.reduce((m, p) => m + p.pending, 0), 0),
   };
 }
@@ -308,6 +312,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       .filter((r) => r.seconds >= 4)
       .map((r) => r.applied / r.seconds);
     const latency = subtractCounts(atEnd.latency, atStart.latency);
+    const receiptLatency = subtractCounts(atEnd.receiptLatency, atStart.receiptLatency);
     return {
       devices: report.totals.devices,
       devicesConnected: Math.max(0, ...progress.map((p) => p.connected)),
@@ -324,6 +329,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         count: latency.count,
         negative: latency.negative,
       },
+      platformLatency: { p50Ms: round(quantileOf(receiptLatency, 0.5)), p99Ms: round(quantileOf(receiptLatency, 0.99)) },
       loss,
       malformedAcked: report.totals.malformedAcked,
       deadLettered,

@@ -61,6 +61,9 @@ describe('load harness, short run (2,000 devices for 30 s) with faults on', () =
     expect(result.appliedMsgsPerSec).toBeGreaterThan(0);
     expect(result.latency.count).toBeGreaterThan(0);
     expect(result.latency.p99Ms).not.toBeNull();
+    // The platform's part (ingress receipt → applied) can only be a part of device → applied.
+    expect(result.platformLatency.p99Ms).not.toBeNull();
+    expect(result.platformLatency.p50Ms!).toBeLessThanOrEqual(result.latency.p50Ms! + 50);
     expect(result.processes.map((p) => p.name)).toEqual(expect.arrayContaining(['twin-host-1', 'ingress-1', 'sim']));
     expect(result.processes.every((p) => p.peakRssMb > 0)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LatencyHistogram } from './latency-histogram';
 import type { TwinHost } from './twin-host';
 
 /**
@@ -34,19 +35,22 @@ export async function serveMetrics(host: TwinHost, port: number, bind = '127.0.0
       for (const p of host.partitionStatus()) this.set({ partition: String(p.partition) }, p.appliedSeq);
     },
   });
-  new Gauge({
-    name: 'fleet_twin_apply_latency_ms',
-    help: 'Device time to twin applied, ms, at quantiles (since the host started)',
-    labelNames: ['quantile'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const q of [0.5, 0.95, 0.99]) {
-        const ms = host.applyLatency.quantile(q);
-        if (ms !== null) this.set({ quantile: String(q) }, ms);
-      }
-    },
-  });
+  const latencyGauge = (name: string, help: string, histogram: LatencyHistogram) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['quantile'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const q of [0.5, 0.95, 0.99]) {
+          const ms = histogram.quantile(q);
+          if (ms !== null) this.set({ quantile: String(q) }, ms);
+        }
+      },
+    });
+  latencyGauge('fleet_twin_apply_latency_ms', 'Device time to twin applied, ms, at quantiles (since the host started)', host.applyLatency);
+  latencyGauge('fleet_twin_receipt_latency_ms', 'Ingress receipt to twin applied, ms, at quantiles (since the host started)', host.receiptLatency);
   const counter = (name: string, help: string, read: () => Record<string, number>, label: string) =>
     new Counter({
       name,

@@ -84,6 +84,8 @@ export class TwinHost {
   };
   /** Device time → applied, for every new reading (the load benchmark reads it from the status). */
   readonly applyLatency = new LatencyHistogram();
+  /** Ingress receipt → applied: the platform's own part of that, whatever the device's clock or backlog. */
+  readonly receiptLatency = new LatencyHistogram();
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly wheel = new DeadlineWheel();
   private readonly changed = new Set<string>();
@@ -170,6 +172,7 @@ export class TwinHost {
       partitions: this.partitionStatus(),
       stats: this.stats,
       applyLatency: this.applyLatency.toJSON(),
+      receiptLatency: this.receiptLatency.toJSON(),
     };
   }
 
@@ -384,6 +387,7 @@ export class TwinHost {
     }
     if (verdict === 'in_order' || verdict === 'late') {
       this.applyLatency.record(now - reading.deviceTime);
+      this.receiptLatency.record(now - reading.receivedAt);
       this.changed.add(reading.vehicleId);
       owned.dirty.add(reading.vehicleId);
       this.wheel.schedule(reading.vehicleId, twin.nextDeadline());
