@@ -47,7 +47,7 @@ const calibrated = process.env.FLEET_BENCH_RATE
       windowStartS: devices / connectRate + warmupS,
       windowS: seconds,
     });
-const rate = calibrated?.rate ?? envNumber('FLEET_BENCH_RATE', 1, 0.01, 1000);
+const rate = calibrated ? calibrated.rate : envNumber('FLEET_BENCH_RATE', 1, 0.01, 1000);
 // Each partition is a JetStream consumer, and nats-server pays for every consumer on every
 // stored message (docs/operations.md): 16 partitions suit a deployment of 2 twin hosts.
 const partitions = envNumber('FLEET_BENCH_PARTITIONS', 16, 1, 4096);

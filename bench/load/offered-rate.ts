@@ -15,9 +15,10 @@ export interface OfferedRateOptions {
   windowStartS: number;
   /** The measured window, seconds. */
   windowS: number;
-  /** Vehicles to dry-run (a slice of the fleet: each vehicle's life depends on its id alone). */
-  sampleVehicles?: number;
 }
+
+/** Vans dry-run: a slice of the fleet stands for all of it, as each van's life depends on its id alone. */
+const SAMPLE_VEHICLES = 500;
 
 export interface OfferedRate {
   /** `fleet sim --rate` that gives `offeredPerS`. */
@@ -33,7 +34,8 @@ export interface OfferedRate {
  * vans are doing (driving, idling at a stop, parked), and that changes through a shift.
  */
 export function rateForOffered(options: OfferedRateOptions): OfferedRate {
-  const vehicles = Math.min(options.vehicles, options.sampleVehicles ?? 500);
+  const vehicles = Math.min(options.vehicles, SAMPLE_VEHICLES);
+  // The world `fleet sim` builds by default from the same seed.
   const world = createWorld(createRandom(options.seed).fork('world'), { kind: 'monaco' });
   const perDeviceSAt = (rate: number): number => {
     const startMs = Date.now();

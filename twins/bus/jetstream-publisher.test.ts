@@ -50,7 +50,7 @@ describe('JetStream publishes over one reply subscription', () => {
     publisher.close();
   });
 
-  it('an unanswered publish fails after the timeout, and one pending at close fails at once', async () => {
+  it('an unanswered publish fails after the timeout; one pending at close, or made after it, fails at once', async () => {
     // A plain subscriber that never answers: the server sees a responder, JetStream never acks.
     const silent = nc.subscribe(`silent.${run}`);
     const publisher = new JetStreamPublisher(nc, 300);
@@ -62,6 +62,7 @@ describe('JetStream publishes over one reply subscription', () => {
     const pending = patient.publish(`silent.${run}`, new Uint8Array([2]));
     patient.close();
     await expect(pending).rejects.toThrow(/publisher closed/);
+    await expect(patient.publish(`silent.${run}`, new Uint8Array([3]))).rejects.toThrow(/publisher closed/);
     publisher.close();
     silent.unsubscribe();
   });

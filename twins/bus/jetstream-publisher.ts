@@ -47,6 +47,7 @@ export class JetStreamPublisher {
   private readonly replies: Subscription;
   private readonly sweep: NodeJS.Timeout;
   private queue: Queued[] = [];
+  private closed = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -63,6 +64,8 @@ export class JetStreamPublisher {
 
   /** Resolves once the stream has stored the message; rejects with the reason it was not. */
   publish(subject: string, data: Uint8Array, headers?: MsgHdrs): Promise<PubAck> {
+    // Its reply subscription is gone: nothing would ever answer.
+    if (this.closed) return Promise.reject(new Error('publisher closed'));
     const id = ++this.lastId;
     return new Promise<PubAck>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, subject, sentAt: Date.now() });
@@ -89,6 +92,7 @@ export class JetStreamPublisher {
 
   /** Pending publishes fail at once; the subscription ends. */
   close(): void {
+    this.closed = true;
     clearInterval(this.sweep);
     this.replies.unsubscribe();
     this.expire(Number.POSITIVE_INFINITY, 'publisher closed');
