@@ -60,7 +60,7 @@ export interface LossCheck {
   devicesWithLoss: number;
   /** Devices whose twin's last sequence number is older than the last one acknowledged, or newer than any sent. */
   lastSeqMismatches: number;
-  /** A few examples, for the log. */
+  /** A few devices with loss or readings applied twice, for the log. */
   examples: string[];
 }
 
@@ -79,7 +79,11 @@ export function compareWithTwins(devices: LinkStats[], twins: Map<string, Device
     check.lost += lost;
     // Every well-formed reading sent at least once may be applied once, acknowledged or not.
     const readingsSent = d.sent - d.duplicatesSent - d.malformedSent;
-    check.duplicatesApplied += Math.max(0, twin.applied - readingsSent);
+    const extra = Math.max(0, twin.applied - readingsSent);
+    check.duplicatesApplied += extra;
+    if (extra > 0 && check.examples.length < 10) {
+      check.examples.push(`${d.deviceId} (${d.format}): sent ${d.sent} (${d.duplicatesSent} second copies, ${d.malformedSent} malformed), applied ${twin.applied}, duplicates ignored ${twin.duplicates}, replayed ${d.replayed}, reconnects ${d.reconnects}`);
+    }
     check.appliedUnacknowledged += Math.max(0, Math.min(twin.applied, readingsSent) - d.readingsAcked);
     if (lost > 0) {
       check.devicesWithLoss++;

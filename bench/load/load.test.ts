@@ -11,7 +11,12 @@ const workDir = mkdtempSync(join(tmpdir(), 'fleettwin-load-test-'));
 describe('load harness, short run (2,000 devices for 30 s) with faults on', () => {
   let result: LoadResult;
 
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  let exactlyOnce = false;
+  // The processes' logs stay when a run fails: they are what tells a loss or a double apply apart.
+  afterAll(() => {
+    if (exactlyOnce) rmSync(workDir, { recursive: true, force: true });
+    else console.log(`load smoke test: logs and the simulator's report kept in ${workDir}`);
+  });
 
   it('every reading the broker acknowledged is applied to its twin exactly once', { timeout: 900_000 }, async () => {
     result = await runLoad({
@@ -46,6 +51,7 @@ describe('load harness, short run (2,000 devices for 30 s) with faults on', () =
     expect(result.loss.duplicatesApplied).toBe(0);
     expect(result.loss.lastSeqMismatches).toBe(0);
     expect(result.drainStalledWith).toBeNull();
+    exactlyOnce = true;
   });
 
   it('the faults happened, and every malformed payload the broker took is in the dead-letter stream', () => {
