@@ -31,6 +31,13 @@ describe('simulation determinism', () => {
     expect(stream(run({ seed: 'one' }, 120))).not.toBe(stream(run({ seed: 'two' }, 120)));
   });
 
+  it('without payloads the same readings come out, bodies only (what-if runs)', () => {
+    const encoded = run({ seed: 'bodies', obd2Share: 0.5, teltonikaShare: 0.5 }, 120);
+    const bare = run({ seed: 'bodies', obd2Share: 0.5, teltonikaShare: 0.5, payloads: false }, 120);
+    expect(bare.map((m) => [m.deviceId, m.seq, m.body])).toEqual(encoded.map((m) => [m.deviceId, m.seq, m.body]));
+    expect(bare.every((m) => m.payload.length === 0)).toBe(true);
+  });
+
   it('messages come out in time order', () => {
     const messages = run({ world: grid, vehicles: 6 }, 300, 250);
     for (let i = 1; i < messages.length; i++) expect(messages[i]!.ts).toBeGreaterThanOrEqual(messages[i - 1]!.ts);

@@ -27,6 +27,11 @@ export interface SimulationOptions extends Omit<FleetOptions, 'vehicles'> {
   /** Share of OBD-II dongles sending raw ECU responses (obd2 format) instead of reference JSON. */
   obd2Share?: number;
   faults?: FaultRates;
+  /**
+   * false: readings carry their body and no encoded payload (`NO_PAYLOAD`). A what-if run hands
+   * the body to the twins as the ingress would, and encoding every reading cost it a tenth of its time.
+   */
+  payloads?: boolean;
 }
 
 /** Teltonika records carry no sequence number: the platform keys a reading by its record time. */
@@ -68,7 +73,7 @@ export class Simulation {
   readonly stepMs: number;
 
   constructor(options: SimulationOptions) {
-    const { world, devicesPerVehicle, rate = 1, stepMs, seqStart = 1, teltonikaShare = 0, obd2Share = 0, faults, ...fleetOptions } = options;
+    const { world, devicesPerVehicle, rate = 1, stepMs, seqStart = 1, teltonikaShare = 0, obd2Share = 0, faults, payloads = true, ...fleetOptions } = options;
     if (!Number.isInteger(devicesPerVehicle) || devicesPerVehicle < 1 || devicesPerVehicle > deviceCatalogue.length) {
       throw new RangeError(`devices per vehicle must be 1-${deviceCatalogue.length}`);
     }
@@ -96,6 +101,7 @@ export class Simulation {
           startMs: options.startMs,
           seqStart,
           rate,
+          payloads,
           ...(withFaults ? { faults: new DeviceFaults(withFaults, faultRng.fork(id), options.startMs) } : {}),
         });
       }),

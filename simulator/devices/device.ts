@@ -7,6 +7,9 @@ import type { Rng } from '../world/random';
 import type { DeviceCodec } from './codec';
 import type { DeviceMemory, DeviceModel } from './model';
 
+/** The payload of a reading from a simulation that encodes none. */
+export const NO_PAYLOAD = new Uint8Array(0);
+
 /** One reading on its way to the broker. */
 export interface DeviceMessage {
   topic: string;
@@ -18,8 +21,9 @@ export interface DeviceMessage {
   seq: number;
   /** Device time: the sample time as the device's own (possibly skewed) clock reads it. */
   ts: number;
+  /** What goes on the wire; `NO_PAYLOAD` in a simulation made without payloads. */
   payload: Uint8Array;
-  /** The reading before encoding, for checks. */
+  /** The reading before encoding, for checks and what-if runs. */
   body: ReferenceMessage;
   /** Out of coverage when taken: the device keeps it and replays it when it reconnects. */
   offline: boolean;
@@ -38,6 +42,8 @@ export interface DeviceSetup {
   seqStart: number;
   /** Sampling speed-up: periods are divided by it. */
   rate: number;
+  /** Encode each reading for the wire (false: body only). */
+  payloads: boolean;
   /** Its faults; none when absent. */
   faults?: DeviceFaults;
 }
@@ -56,6 +62,7 @@ export class Device {
   nextDueMs: number;
   private seq: number;
   private readonly seqStart: number;
+  private readonly payloads: boolean;
   private seenChange: number;
   private readonly memory: DeviceMemory = { harshSeen: 0 };
   private readonly model: DeviceModel;
@@ -79,6 +86,7 @@ export class Device {
     this.faults = setup.faults;
     this.seq = setup.seqStart;
     this.seqStart = setup.seqStart;
+    this.payloads = setup.payloads;
     this.seenChange = vehicle.changeCount;
     this.activeMs = Math.max(1, Math.round(setup.model.activeMs / setup.rate));
     this.idleMs = Math.max(1, Math.round((setup.model.idleMs ?? setup.model.activeMs) / setup.rate));
@@ -143,7 +151,7 @@ export class Device {
 
   /** The reading as the wire carries it, with what the faults made of it. */
   private message(body: ReferenceMessage, fate: ReadingFate): DeviceMessage {
-    const payload = this.codec.encode(body);
+    const payload = this.payloads ? this.codec.encode(body) : NO_PAYLOAD;
     return {
       topic: this.topic,
       vehicleId: this.vehicle.id,
@@ -152,7 +160,7 @@ export class Device {
       format: this.codec.format,
       seq: this.codec.platformSeq?.(body) ?? body.seq,
       ts: body.ts,
-      payload: fate.malformed ? malform(payload, fate.malformed) : payload,
+      payload: fate.malformed && this.payloads ? malform(payload, fate.malformed) : payload,
       body,
       offline: fate.offline,
       duplicate: fate.duplicate,

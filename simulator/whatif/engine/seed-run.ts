@@ -74,19 +74,25 @@ export class SeedRun {
     this.horizonMs = Math.round(s.horizonDays * 86_400_000);
     this.workshops = s.depots.map((d) => new Workshop(d.workshopBays));
     const m = s.maintenance;
-    this.sim = simulationFor(s, seed, world, {
-      // The breakdown names the vehicle's depot by road node; its workshop is the book's depot index.
-      repairDoneAt: ({ vehicleId, atMs }) => {
-        const job = this.workshops[this.byId.get(vehicleId)!.depot]!.book(atMs + m.towHours * 3_600_000, m.repairHours * 3_600_000);
-        this.ledger.breakdowns++;
-        this.ledger.unplannedDowntimeMs += job.endMs - atMs;
-        this.ledger.cost += m.costs.tow + m.costs.breakdownRepair + m.costs.partPerComponent;
-        this.ledger.partsReplaced++;
-        return job.endMs;
+    this.sim = simulationFor(s, seed, {
+      ...(world ? { world } : {}),
+      // The twins are handed each reading's body, as the ingress would decode it: nothing is encoded.
+      payloads: false,
+      repairShop: {
+        // The breakdown names the vehicle's depot by road node; its workshop is the book's depot index.
+        repairDoneAt: ({ vehicleId, atMs }) => {
+          const job = this.workshops[this.byId.get(vehicleId)!.depot]!.book(atMs + m.towHours * 3_600_000, m.repairHours * 3_600_000);
+          this.ledger.breakdowns++;
+          this.ledger.unplannedDowntimeMs += job.endMs - atMs;
+          this.ledger.cost += m.costs.tow + m.costs.breakdownRepair + m.costs.partPerComponent;
+          this.ledger.partsReplaced++;
+          return job.endMs;
+        },
       },
     });
     const depotOf = depotAssignment(s);
-    const timings = { staleMs: s.twin.staleSeconds * 1000, offlineMs: s.twin.offlineSeconds * 1000 };
+    // Silence is judged on the devices' slowed clock (schema.ts `twin`).
+    const timings = { staleMs: s.twin.staleSeconds * 1000 * s.samplingSlowdown, offlineMs: s.twin.offlineSeconds * 1000 * s.samplingSlowdown };
     this.books = this.sim.fleet.vehicles.map((vehicle, i) => {
       const phase = (hashSeed(`${seed}/service-phase/${vehicle.id}`) / 2 ** 32) * 0.999;
       const book: VehicleBook = {
@@ -220,7 +226,8 @@ function twinContext(twin: VehicleTwinActor): TwinContext {
  * The simulator as a scenario configures it: the same world, fleet and devices whether the run is
  * a what-if run or live over MQTT (the validity test runs both).
  */
-export function simulationFor(s: Scenario, seed: string, world?: World, repairShop?: RepairShop): Simulation {
+export function simulationFor(s: Scenario, seed: string, options: { world?: World; repairShop?: RepairShop; payloads?: boolean } = {}): Simulation {
+  const { world, repairShop, payloads = true } = options;
   const built = world ?? createWorld(createRandom(seed).fork('world'), { kind: s.world.kind, gridBlocks: s.world.gridBlocks, depots: s.depots.length });
   return new Simulation({
     world: { ...built, router: cachedRouter(built.router) },
@@ -243,6 +250,7 @@ export function simulationFor(s: Scenario, seed: string, world?: World, repairSh
     // The fleet numbers vehicles from firstVehicle; depots count them from 1.
     depotOf: (vehicleNumber) => depotAssignment(s)(vehicleNumber - s.firstVehicle + 1),
     ...(repairShop ? { repairShop } : {}),
+    payloads,
   });
 }
 

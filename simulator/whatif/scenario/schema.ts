@@ -122,6 +122,11 @@ export const scenarioSchema = z.strictObject({
   maintenance: maintenanceSchema.prefault({}),
   ota: otaSchema.prefault({}),
   weather: weatherSchema.prefault({}),
+  /**
+   * The twins' silence thresholds as live twins have them. A run stretches them by
+   * `samplingSlowdown`, as it does the devices' reporting periods, so a device reporting at its
+   * slowed pace is online as it would be live (not stale and offline again between every two readings).
+   */
   twin: z
     .strictObject({ staleSeconds: z.number().min(1).default(60), offlineSeconds: z.number().min(1).default(300) })
     .refine((t) => t.offlineSeconds > t.staleSeconds, 'offlineSeconds must exceed staleSeconds')
