@@ -80,6 +80,27 @@ describe('vehicles on the road', () => {
     });
   });
 
+  it('a minute-long world step (what-if runs) drives as a one-second step does: same harsh events by kind, same distance', () => {
+    const drive = (stepMs: number) => {
+      const f = fleet({ vehicles: 20 });
+      const startKm = f.vehicles.reduce((n, v) => n + v.odometerKm, 0);
+      for (let t = 0; t < 4 * 3_600_000; t += stepMs) f.step(stepMs);
+      const byKind: Record<string, number> = {};
+      for (const v of f.vehicles) for (const h of v.harsh) byKind[h.kind] = (byKind[h.kind] ?? 0) + 1;
+      return { byKind, km: f.vehicles.reduce((n, v) => n + v.odometerKm, 0) - startKm };
+    };
+    const fine = drive(1000);
+    const coarse = drive(60_000);
+    expect(fine.byKind.braking).toBeGreaterThan(20);
+    for (const kind of ['braking', 'cornering', 'acceleration']) {
+      expect(coarse.byKind[kind] ?? 0).toBeGreaterThanOrEqual((fine.byKind[kind] ?? 0) * 0.75);
+      expect(coarse.byKind[kind] ?? 0).toBeLessThanOrEqual((fine.byKind[kind] ?? 0) * 1.33 + 2);
+    }
+    expect(fine.km).toBeGreaterThan(100);
+    // A stop still ends on a step boundary (up to a minute late), so a little less is driven.
+    expect(Math.abs(coarse.km - fine.km)).toBeLessThan(fine.km * 0.06);
+  });
+
   it('aggressive drivers cause more harsh events per km than calm ones', () => {
     const f = fleet({ vehicles: 40 });
     const odo = f.vehicles.map((v) => v.odometerKm);

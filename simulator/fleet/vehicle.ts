@@ -83,6 +83,9 @@ const EPISODE_GAP_MS = 4000;
 /** Harsh events kept for devices that report them; older ones are gone, as on a real unit. */
 const HARSH_KEPT = 64;
 
+/** The longest step driving is integrated in (the live simulator's own step is at most 1 s). */
+export const DRIVING_STEP_S = 1;
+
 /**
  * One delivery van: drives shifts from its depot through delivery stops along the road graph,
  * with engine, fuel, temperatures, tyres, a refrigerated body and hidden component wear. All its
@@ -216,8 +219,25 @@ export class Vehicle {
     return this.tyres.map((t, i) => ({ position: t.position, pressureKpa: tyrePressureKpa(t, i === this.weakTyre, leak), tempC: t.tempC }));
   }
 
-  /** Advances the vehicle by `dtS` seconds, to `nowMs`. */
+  /**
+   * Advances the vehicle by `dtS` seconds, to `nowMs`. Driving is integrated in steps of at most
+   * DRIVING_STEP_S however coarse the world's step (a what-if run's minute): across a whole
+   * minute a van would take every corner at its average speed and brake for the next stop in one
+   * lurch, which made cornering events ten times and braking events a quarter as frequent as at
+   * a one-second step.
+   */
   step(nowMs: number, dtS: number): void {
+    if (dtS <= DRIVING_STEP_S || this.activity.kind !== 'driving') {
+      this.stepOnce(nowMs, dtS);
+      return;
+    }
+    const parts = Math.ceil(dtS / DRIVING_STEP_S);
+    const partS = dtS / parts;
+    const startMs = nowMs - dtS * 1000;
+    for (let i = 1; i <= parts; i++) this.stepOnce(i === parts ? nowMs : startMs + i * partS * 1000, partS);
+  }
+
+  private stepOnce(nowMs: number, dtS: number): void {
     this.timeMs = nowMs;
     const ignitionBefore = this.ignition;
     const doorBefore = this.doorOpen;
