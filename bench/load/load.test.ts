@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,18 @@ describe('load harness, short run (2,000 devices for 30 s) with faults on', () =
   let result: LoadResult;
 
   let exactlyOnce = false;
-  // The processes' logs stay when a run fails: they are what tells a loss or a double apply apart.
+  const harnessLog: string[] = [];
+  // A failed run keeps its processes' logs and prints what they warned of (partitions moved,
+  // consumers restarted…): what tells a loss or a double apply apart, in CI too.
   afterAll(() => {
-    if (exactlyOnce) rmSync(workDir, { recursive: true, force: true });
-    else console.log(`load smoke test: logs and the simulator's report kept in ${workDir}`);
+    if (exactlyOnce) {
+      rmSync(workDir, { recursive: true, force: true });
+      return;
+    }
+    const warnings = readdirSync(workDir)
+      .filter((f) => f.endsWith('.log'))
+      .flatMap((f) => readFileSync(join(workDir, f), 'utf8').split('\n').filter((line) => /"level":(4|5)0/.test(line)).map((line) => `${f}: ${line.slice(0, 300)}`));
+    console.log([`load smoke test failed; logs and the simulator's report kept in ${workDir}`, ...harnessLog, `warnings (${warnings.length}):`, ...warnings.slice(0, 60)].join('\n'));
   });
 
   it('every reading the broker acknowledged is applied to its twin exactly once', { timeout: 900_000 }, async () => {
@@ -38,7 +46,7 @@ describe('load harness, short run (2,000 devices for 30 s) with faults on', () =
       simArgs: ['--duplicate-rate', '0.02', '--malformed-rate', '0.01', '--obd2-share', '0.25', '--gap-rate', '20', '--skew-share', '0.05', '--storm-every', '40'],
       workDir,
       servers: [],
-      log: () => undefined,
+      log: (line) => harnessLog.push(line),
     });
     // 1: some publishes were still unacknowledged when the run was cut (not counted as expected); a crash leaves no report.
     expect([0, 1]).toContain(result.simExitCode);
