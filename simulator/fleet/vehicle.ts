@@ -232,9 +232,14 @@ export class Vehicle {
       return;
     }
     const parts = Math.ceil(dtS / DRIVING_STEP_S);
-    const partS = dtS / parts;
     const startMs = nowMs - dtS * 1000;
-    for (let i = 1; i <= parts; i++) this.stepOnce(i === parts ? nowMs : startMs + i * partS * 1000, partS);
+    // Whole milliseconds, as every time the vehicle reports.
+    let previousMs = startMs;
+    for (let i = 1; i <= parts; i++) {
+      const atMs = i === parts ? nowMs : Math.round(startMs + (i * dtS * 1000) / parts);
+      this.stepOnce(atMs, (atMs - previousMs) / 1000);
+      previousMs = atMs;
+    }
   }
 
   private stepOnce(nowMs: number, dtS: number): void {
