@@ -109,6 +109,11 @@ export function initialVehicleContext(vehicleId: string, timings: TwinTimings, n
   };
 }
 
+function accountMotion(c: VehicleContext, motion: Motion, ms: number): void {
+  if (motion === 'idle') c.idleMs += ms;
+  else if (motion === 'driving') c.drivingMs += ms;
+}
+
 export function motionOf(c: Pick<VehicleContext, 'speedKph' | 'engineOn'>): Motion {
   if (c.speedKph > DRIVING_MIN_KPH) return 'driving';
   return c.engineOn ? 'idle' : 'parked';
@@ -177,15 +182,8 @@ export function foldReadingInto(
   const isNewest = order === 'in_order' && (c.stateTime === null || reading.deviceTime >= c.stateTime);
   if (!isNewest) return emitted;
 
-  // Time accounting uses the motion that held since the previous newest reading.
-  if (c.stateTime !== null) {
-    const gap = reading.deviceTime - c.stateTime;
-    if (gap > 0 && gap <= MAX_ACCOUNTED_GAP_MS) {
-      const was = motionOf(c);
-      if (was === 'idle') c.idleMs += gap;
-      else if (was === 'driving') c.drivingMs += gap;
-    }
-  }
+  const gap = c.stateTime === null ? 0 : reading.deviceTime - c.stateTime;
+  const was = motionOf(c);
   c.stateTime = reading.deviceTime;
 
   const engineOnBefore = c.engineOn;
@@ -193,6 +191,17 @@ export function foldReadingInto(
   if (engineOn !== undefined) c.engineOn = engineOn;
   const speed = speedFrom(reading);
   if (speed !== undefined) c.speedKph = speed;
+
+  // The time since the previous newest reading counts for the motion that held then; when this
+  // reading shows another, the change happened somewhere in between, half of it each (at best
+  // a guess either way, but not biased towards the earlier motion as a device reporting rarely
+  // while standing would make it).
+  if (gap > 0 && gap <= MAX_ACCOUNTED_GAP_MS) {
+    const is = motionOf(c);
+    const before = is === was ? gap : gap / 2;
+    accountMotion(c, was, before);
+    accountMotion(c, is, gap - before);
+  }
 
   if (reading.position) {
     const p = reading.position;

@@ -114,13 +114,24 @@ describe('vehicle twin', () => {
     expect(twin.summary().odometerKm).toBe(12_000.5);
   });
 
-  it('idling time accrues only between in-order readings while idle', () => {
+  it('idling time accrues between in-order readings while idle, and half of a gap in which the engine went off', () => {
     const twin = VehicleTwinActor.create('V1', timings);
     twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);
     twin.apply(obd(2, T0 + 30_000, { rpm: 800 }), T0 + 30_000);
     twin.apply(obd(3, T0 + 60_000, { ignition: false, rpm: 0 }), T0 + 60_000);
     twin.apply(obd(4, T0 + 90_000, { ignition: false }), T0 + 90_000);
-    expect(twin.view().context.idleMs).toBe(60_000);
+    expect(twin.view().context.idleMs).toBe(45_000);
+  });
+
+  it('a device reporting rarely while standing does not turn the start of a drive into idling', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);
+    // Idle, then driving at the next reading two minutes later: the van set off somewhere in between.
+    twin.apply(gps(2, T0 + 120_000, 43.73, 7.42, 40), T0 + 120_000);
+    twin.apply(gps(3, T0 + 150_000, 43.73, 7.421, 40), T0 + 150_000);
+    const { idleMs, drivingMs } = twin.view().context;
+    expect(idleMs).toBe(60_000);
+    expect(drivingMs).toBe(90_000);
   });
 
   it('a persisted twin restores with its states, sequence numbers and counters', () => {
