@@ -118,7 +118,8 @@ describe('device messages', () => {
   it('--rate speeds up sampling without changing the world', () => {
     const normal = run({ vehicles: 2, devicesPerVehicle: 1 }, 300);
     const faster = run({ vehicles: 2, devicesPerVehicle: 1, rate: 10 }, 300);
-    expect(faster.length / normal.length).toBeGreaterThan(8);
+    // Readings on a change (ignition, door, setting off or stopping) come whatever the rate.
+    expect(faster.length / normal.length).toBeGreaterThan(7);
     expect(faster.length / normal.length).toBeLessThan(12);
   });
 });

@@ -61,6 +61,12 @@ interface Due {
   message: DeviceMessage;
 }
 
+/** Readings in time order, ties by device. */
+function emitInOrder(due: Due[], emit: (message: DeviceMessage) => void): void {
+  due.sort((a, b) => a.ts - b.ts || a.index - b.index);
+  for (const d of due) emit(d.message);
+}
+
 /**
  * The fleet and its devices on an injected clock: `advanceTo(t)` steps the world in fixed steps
  * and hands over every reading due by t in time order (ties by device). Nothing here reads the
@@ -71,6 +77,7 @@ export class Simulation {
   readonly fleet: Fleet;
   readonly devices: Device[];
   readonly stepMs: number;
+  private readonly devicesPerVehicle: number;
 
   constructor(options: SimulationOptions) {
     const { world, devicesPerVehicle, rate = 1, stepMs, seqStart = 1, teltonikaShare = 0, obd2Share = 0, faults, payloads = true, ...fleetOptions } = options;
@@ -84,6 +91,7 @@ export class Simulation {
     }
     const models = deviceCatalogue.slice(0, devicesPerVehicle);
     this.stepMs = stepMs ?? defaultStepMs(models, rate);
+    this.devicesPerVehicle = models.length;
     this.fleet = new Fleet(world, fleetOptions);
     const root = createRandom(options.seed);
     const rng = root.fork('devices');
@@ -112,23 +120,43 @@ export class Simulation {
     return this.fleet.timeMs;
   }
 
-  /** Moves the world to `tMs` and emits every reading due up to and including it. */
+  /**
+   * Moves the world to `tMs` and emits every reading due up to and including it. A reading due
+   * within a step reports the world at the step's start, except from a van integrated in
+   * sub-steps (a what-if run's minute): it reports from the sub-step it falls in, as a live one
+   * would, so a drive shorter than a step is still seen.
+   */
   advanceTo(tMs: number, emit: (message: DeviceMessage) => void): void {
+    const dtS = this.stepMs / 1000;
     for (;;) {
       const stepEnd = this.fleet.timeMs + this.stepMs;
+      const last = stepEnd > tMs;
       const due: Due[] = [];
-      this.devices.forEach((device, index) => {
-        while (device.nextDueMs <= tMs && device.nextDueMs < stepEnd) {
-          const ts = device.nextDueMs;
-          const message = device.sample();
-          if (message) due.push({ ts, index, message });
+      this.fleet.vehicles.forEach((vehicle, v) => {
+        if (!last && vehicle.substeps(dtS)) return;
+        for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) this.sampleDue(index, tMs, stepEnd, due);
+      });
+      emitInOrder(due, emit);
+      if (last) return;
+      const during: Due[] = [];
+      this.fleet.step(this.stepMs, (v, atMs) => {
+        for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) {
+          this.devices[index]!.noticeChanges(atMs);
+          this.sampleDue(index, Math.min(atMs, tMs), stepEnd, during);
         }
       });
-      due.sort((a, b) => a.ts - b.ts || a.index - b.index);
-      for (const d of due) emit(d.message);
-      if (stepEnd > tMs) return;
-      this.fleet.step(this.stepMs);
+      emitInOrder(during, emit);
       for (const device of this.devices) device.noticeChanges(this.fleet.timeMs);
+    }
+  }
+
+  /** Takes every reading of device `index` due by `untilMs` and before `beforeMs`. */
+  private sampleDue(index: number, untilMs: number, beforeMs: number, due: Due[]): void {
+    const device = this.devices[index]!;
+    while (device.nextDueMs <= untilMs && device.nextDueMs < beforeMs) {
+      const ts = device.nextDueMs;
+      const message = device.sample();
+      if (message) due.push({ ts, index, message });
     }
   }
 }

@@ -87,7 +87,7 @@ export class Device {
     this.seq = setup.seqStart;
     this.seqStart = setup.seqStart;
     this.payloads = setup.payloads;
-    this.seenChange = vehicle.changeCount;
+    this.seenChange = vehicle.changeCount + (setup.model.reportsOnMotion ? vehicle.motionChangeCount : 0);
     this.activeMs = Math.max(1, Math.round(setup.model.activeMs / setup.rate));
     this.idleMs = Math.max(1, Math.round((setup.model.idleMs ?? setup.model.activeMs) / setup.rate));
     this.parkedMs = Math.max(1, Math.round(setup.model.parkedMs / setup.rate));
@@ -114,10 +114,11 @@ export class Device {
     return motion === 'driving' ? this.activeMs : motion === 'idle' ? this.idleMs : this.parkedMs;
   }
 
-  /** Brings the next reading forward to `nowMs` if the vehicle's ignition or door changed. */
+  /** Brings the next reading forward to `nowMs` if the vehicle's ignition or door changed (or it set off or stopped, for a device that reports motion). */
   noticeChanges(nowMs: number): void {
-    if (this.vehicle.changeCount === this.seenChange) return;
-    this.seenChange = this.vehicle.changeCount;
+    const changes = this.vehicle.changeCount + (this.model.reportsOnMotion ? this.vehicle.motionChangeCount : 0);
+    if (changes === this.seenChange) return;
+    this.seenChange = changes;
     if (this.nextDueMs > nowMs) this.nextDueMs = nowMs;
   }
 

@@ -14,6 +14,7 @@ export const gpsTracker: DeviceModel = {
   activeMs: 1_000,
   idleMs: 5_000,
   parkedMs: 30_000,
+  reportsOnMotion: true,
   read(vehicle, rng, memory) {
     const moving = vehicle.speedMps > 0.5;
     const fix = moving ? offsetM(vehicle, rng.gauss(0, 1.5), rng.gauss(0, 1.5)) : vehicle;

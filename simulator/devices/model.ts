@@ -18,6 +18,8 @@ export interface DeviceModel {
   idleMs?: number;
   /** Reporting period with the ignition off, ms (before --rate). */
   parkedMs: number;
+  /** Reports at once when the vehicle sets off or stops (a tracker's movement sensor), not only on ignition and door. */
+  reportsOnMotion?: boolean;
   /** One reading of the vehicle as it is now, with this device's sensor noise. */
   read(vehicle: Vehicle, rng: Rng, memory: DeviceMemory): Reading;
 }

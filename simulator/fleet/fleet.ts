@@ -70,11 +70,14 @@ export class Fleet {
     return this.now;
   }
 
-  /** Advances every vehicle by `dtMs`, in id order. */
-  step(dtMs: number): void {
+  /**
+   * Advances every vehicle by `dtMs`, in id order. `onSubStep` hears of each sub-step of a van
+   * integrated in sub-steps (Vehicle.substeps), with the van's index and the time it reached.
+   */
+  step(dtMs: number, onSubStep?: (vehicleIndex: number, atMs: number) => void): void {
     if (!(dtMs > 0)) throw new RangeError(`step must be positive, got ${dtMs}`);
     this.now += dtMs;
     const dtS = dtMs / 1000;
-    for (const v of this.vehicles) v.step(this.now, dtS);
+    this.vehicles.forEach((v, i) => v.step(this.now, dtS, onSubStep && v.substeps(dtS) ? (atMs) => onSubStep(i, atMs) : undefined));
   }
 }

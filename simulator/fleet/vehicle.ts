@@ -117,6 +117,8 @@ export class Vehicle {
   readonly harsh: HarshEvent[] = [];
   /** Bumped on every ignition or door change: devices report such changes at once. */
   changeCount = 0;
+  /** Bumped when the van's motion (parked, idle, driving) changes: devices with a movement sensor report it at once. */
+  motionChangeCount = 0;
 
   private readonly rng: Rng;
   private readonly wear: WearState;
@@ -226,8 +228,8 @@ export class Vehicle {
    * lurch, which made cornering events ten times and braking events a quarter as frequent as at
    * a one-second step.
    */
-  step(nowMs: number, dtS: number): void {
-    if (dtS <= DRIVING_STEP_S || this.activity.kind !== 'driving') {
+  step(nowMs: number, dtS: number, onSubStep?: (atMs: number) => void): void {
+    if (!this.substeps(dtS)) {
       this.stepOnce(nowMs, dtS);
       return;
     }
@@ -239,13 +241,20 @@ export class Vehicle {
       const atMs = i === parts ? nowMs : Math.round(startMs + (i * dtS * 1000) / parts);
       this.stepOnce(atMs, (atMs - previousMs) / 1000);
       previousMs = atMs;
+      onSubStep?.(atMs);
     }
+  }
+
+  /** Whether a step of `dtS` seconds is integrated in sub-steps (driving, and longer than DRIVING_STEP_S). */
+  substeps(dtS: number): boolean {
+    return dtS > DRIVING_STEP_S && this.activity.kind === 'driving';
   }
 
   private stepOnce(nowMs: number, dtS: number): void {
     this.timeMs = nowMs;
     const ignitionBefore = this.ignition;
     const doorBefore = this.doorOpen;
+    const motionBefore = this.motion;
     let accelMps2 = 0;
     let distanceM = 0;
 
@@ -267,6 +276,7 @@ export class Vehicle {
     this.updateBody(dtS, accelMps2, distanceM);
     this.updateWear(dtS, accelMps2, distanceM);
     if (ignitionBefore !== this.ignition || doorBefore !== this.doorOpen) this.changeCount++;
+    if (motionBefore !== this.motion) this.motionChangeCount++;
   }
 
   private startShift(): void {

@@ -57,4 +57,21 @@ describe('what-if engine', () => {
     expect(live).toBeGreaterThan(0.3);
     expect(Math.abs(slowed - live)).toBeLessThan(0.15);
   }, 600_000);
+
+  it('a minute step with slowed sampling sees the idling and driving a live-rate, one-second run sees', () => {
+    const motion = (stepSeconds: number, samplingSlowdown: number) => {
+      const run = new SeedRun(small({ stepSeconds, samplingSlowdown, horizonDays: 0.5, depots: [{ name: 'a', vehicles: 4, workshopBays: 1 }] }), 'motion-1');
+      run.run();
+      const views = run.twinViews();
+      run.stop();
+      const idle = views.reduce((n, v) => n + v.context.idleMs, 0);
+      const driving = views.reduce((n, v) => n + v.context.drivingMs, 0);
+      return { drivingH: driving / 3_600_000, idleShare: idle / (idle + driving) };
+    };
+    const live = motion(1, 1);
+    const whatIf = motion(60, 30);
+    expect(live.drivingH).toBeGreaterThan(2);
+    expect(Math.abs(whatIf.idleShare - live.idleShare)).toBeLessThan(0.05);
+    expect(Math.abs(whatIf.drivingH - live.drivingH)).toBeLessThan(live.drivingH * 0.1);
+  }, 600_000);
 });
