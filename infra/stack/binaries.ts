@@ -19,11 +19,12 @@ export function searchDirs(): string[] {
 
 /** The first executable named `name` in `dirs` (default searchDirs()), or undefined. */
 export function findBinary(name: string, dirs: string[] = searchDirs()): string | undefined {
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
+  return findBinaries(name, dirs)[0];
+}
+
+/** Every executable named `name` in `dirs`, in their order (a machine may have a packaged and a `go install`ed one). */
+export function findBinaries(name: string, dirs: string[] = searchDirs()): string[] {
+  return dirs.map((dir) => join(dir, name)).filter(isExecutable);
 }
 
 /** $GOBIN, then $GOPATH/bin as `go env` reports them (the places `go install` writes to), then ~/go/bin. */

@@ -1,9 +1,13 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../config/env';
 import { freePort } from './address';
 import { StackError } from './errors';
 import { goInstall } from './go-install';
+import { natsServerBinary } from './nats';
 import { ensureServers } from './servers';
 
 const config = loadConfig();
@@ -73,5 +77,43 @@ describe('building a server with go install', () => {
       if (proxy === undefined) delete process.env.GOPROXY;
       else process.env.GOPROXY = proxy;
     }
+  });
+});
+
+describe('choosing the nats-server to start', () => {
+  /** A directory holding an executable that reports itself as that nats-server version. */
+  function installed(version: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'fleettwin-nats-'));
+    writeFileSync(join(dir, 'nats-server'), `#!/bin/sh\necho "nats-server: v${version}"\n`);
+    chmodSync(join(dir, 'nats-server'), 0o755);
+    return dir;
+  }
+  const noBuild = () => Promise.reject(new Error('no build expected'));
+
+  test('an out-of-support packaged 2.9 first on the path is passed over for a newer one installed later', async () => {
+    const [old, recent] = [installed('2.9.10'), installed('2.15.3')];
+    expect(await natsServerBinary({ dirs: [old, recent], build: noBuild, canBuild: true })).toBe(join(recent, 'nats-server'));
+  });
+
+  test('with only a 2.9 installed, a newer one is built with Go', async () => {
+    const old = installed('2.9.10');
+    expect(await natsServerBinary({ dirs: [old], build: () => Promise.resolve('/built/nats-server'), canBuild: true })).toBe('/built/nats-server');
+  });
+
+  test('without Go, or when the build fails, the 2.9 runs and the warning says why', async () => {
+    const old = installed('2.9.10');
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    expect(await natsServerBinary({ dirs: [old], build: noBuild, canBuild: false, warn })).toBe(join(old, 'nats-server'));
+    expect(await natsServerBinary({ dirs: [old], build: () => Promise.reject(new Error('proxy refused')), canBuild: true, warn })).toBe(join(old, 'nats-server'));
+    expect(warnings).toEqual([
+      expect.stringMatching(/nats-server 2\.9\.10\): no Go to build a newer one with; nats-server 2\.10\.0 or newer/),
+      expect.stringContaining('building a newer one failed (proxy refused)'),
+    ]);
+  });
+
+  test('with none installed at all it is built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fleettwin-nats-'));
+    expect(await natsServerBinary({ dirs: [empty], build: () => Promise.resolve('/built/nats-server'), canBuild: false })).toBe('/built/nats-server');
   });
 });
