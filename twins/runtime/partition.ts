@@ -7,6 +7,8 @@ export class OwnedPartition {
   readonly twins = new Map<string, VehicleTwinActor>();
   /** Twins changed since the last snapshot. */
   readonly dirty = new Set<string>();
+  /** When the last snapshot was taken; until the first, when the partition was taken. */
+  savedAt = Date.now();
   /** Stream sequence of the last telemetry message applied. */
   appliedSeq = 0;
   /** The partition's TELEMETRY, from the first sequence not yet applied. */

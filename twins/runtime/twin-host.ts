@@ -16,6 +16,7 @@ import { parseTelemetry } from '../telemetry/validate';
 import { DeadlineWheel } from './deadline-wheel';
 import { LatencyHistogram } from './latency-histogram';
 import { OwnedPartition } from './partition';
+import { partitionToSave } from './snapshot-pacing';
 import { PartitionFeed } from './partition-feed';
 import { twinCommandSchema, type TwinCommandReply } from './twin-commands';
 import { toPublished } from './twin-events';
@@ -87,6 +88,8 @@ export class TwinHost {
   /** Ingress receipt → applied: the platform's own part of that, whatever the device's clock or backlog. */
   readonly receiptLatency = new LatencyHistogram();
   private readonly owned = new Map<number, OwnedPartition>();
+  private saving = false;
+  private lastSaveAt = 0;
   private readonly wheel = new DeadlineWheel();
   private readonly changed = new Set<string>();
   private readonly js: JetStreamClient;
@@ -143,7 +146,7 @@ export class TwinHost {
     this.timers.push(setInterval(() => void this.keepAlive(), this.options.heartbeatMs ?? 1000));
     this.timers.push(setInterval(() => void this.rebalance(), this.options.heartbeatMs ?? 1000));
     this.timers.push(setInterval(() => this.onSecond(), this.options.deltaIntervalMs ?? 1000));
-    this.timers.push(setInterval(() => void this.snapshotAll(), this.options.snapshotEveryMs ?? 30_000));
+    this.timers.push(setInterval(() => void this.snapshotDue(), Math.min(250, this.snapshotEveryMs / 8)));
     this.timers.push(setInterval(() => void this.checkFeeds(), this.feedQuietMs / 2));
     this.log.info({ hostId: this.options.hostId, owned: this.owned.size }, 'twin host started');
   }
@@ -435,6 +438,7 @@ export class TwinHost {
   /** Writes the twins changed since the last save, then the marker; only while the lease is ours. */
   private async snapshot(owned: OwnedPartition): Promise<void> {
     if (!this.leases.holds(owned.partition, Date.now(), this.fenceMarginMs)) return;
+    owned.savedAt = Date.now();
     const seq = owned.appliedSeq;
     const twins = [...owned.dirty].map((id) => owned.twins.get(id)!.persist());
     owned.dirty.clear();
@@ -457,11 +461,26 @@ export class TwinHost {
     }
   }
 
-  private async snapshotAll(): Promise<void> {
-    for (const owned of [...this.owned.values()]) {
-      if (owned.dirty.size === 0) continue;
-      await this.snapshot(owned).catch((err: unknown) => this.log.warn({ err: (err as Error).message, partition: owned.partition }, 'snapshot failed'));
+  private get snapshotEveryMs(): number {
+    return this.options.snapshotEveryMs ?? 30_000;
+  }
+
+  /** Saves the partition whose turn it is (snapshot-pacing.ts), one at a time. */
+  private async snapshotDue(): Promise<void> {
+    if (this.saving) return;
+    const now = Date.now();
+    const partition = partitionToSave([...this.owned.values()], this.lastSaveAt, now, this.snapshotEveryMs);
+    const owned = partition === undefined ? undefined : this.owned.get(partition);
+    if (!owned) return;
+    this.lastSaveAt = now;
+    if (owned.dirty.size === 0) {
+      owned.savedAt = now;
+      return;
     }
+    this.saving = true;
+    await this.snapshot(owned)
+      .catch((err: unknown) => this.log.warn({ err: (err as Error).message, partition: owned.partition }, 'snapshot failed'))
+      .finally(() => (this.saving = false));
   }
 
   /** Graceful hand-over: stop applying, snapshot everything, give the lease back at once. */
