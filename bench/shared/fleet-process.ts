@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fleetArgs } from '../../infra/cli/fleet-command';
 import { descendantsOf } from '../../infra/testing/processes';
-
-const FLEET_BIN = fileURLToPath(new URL('../../bin/fleet.mjs', import.meta.url));
 
 /** A `fleet` subcommand run as a child process, its output in a log file. */
 export interface FleetProcess {
@@ -17,7 +15,7 @@ export interface FleetProcess {
 
 export function startFleet(name: string, args: string[], options: { env: NodeJS.ProcessEnv; logFile: string; onStdoutLine?: (line: string) => void }): FleetProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [FLEET_BIN, ...args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, fleetArgs(args), { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let pending = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     log.write(chunk);

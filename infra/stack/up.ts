@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
+import { fleetArgs } from '../cli/fleet-command';
 import type { FleetConfig } from '../config/env';
 import { collectHealth } from '../health/collect-health';
 import type { PlatformPart } from '../health/parts';
@@ -21,7 +21,6 @@ export interface UpOptions {
   sim: boolean;
 }
 
-const FLEET_BIN = fileURLToPath(new URL('../../bin/fleet.mjs', import.meta.url));
 /** How long to wait for every part (the web app compiles on first start) before printing where things are anyway. */
 const READY_WITHIN_MS = 180_000;
 
@@ -73,7 +72,7 @@ export async function runPlatform(config: FleetConfig, options: UpOptions, comma
         supervisor.say(`\`fleet ${part}\` is not a command of this checkout; running the platform without it`);
         continue;
       }
-      supervisor.start({ name: part, command: process.execPath, args: [FLEET_BIN, part, ...args] });
+      supervisor.start({ name: part, command: process.execPath, args: fleetArgs([part, ...args]) });
       started.push(part);
     }
 

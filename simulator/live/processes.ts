@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { FLEET_BIN, nodeFlagsFor } from '../../infra/cli/fleet-command';
 import type { Logger } from '../../infra/log/logger';
 import { addTotals, emptyTotals, type LiveTotals } from './live-fleet';
 import { Progress, type TotalsSource } from './progress';
@@ -8,8 +8,6 @@ import { formatReport, isLossless, type SimReport } from './report';
 import type { SimRunOptions } from './run';
 import { untilStopRequested } from './stop-signal';
 import type { ParentMessage, WorkerMessage } from './worker-channel';
-
-const FLEET_BIN = fileURLToPath(new URL('../../bin/fleet.mjs', import.meta.url));
 
 /** Splits vehicles first..first+count-1 into n contiguous ranges of nearly equal size. */
 export function vehicleSlices(first: number, count: number, n: number): Array<{ firstVehicle: number; vehicles: number }> {
@@ -41,7 +39,7 @@ export async function runSimProcesses(options: SimRunOptions, log: Logger, onRun
   const slices = vehicleSlices(options.firstVehicle, options.vehicles, options.processes);
   const send = (w: Worker, m: ParentMessage) => w.child.connected && w.child.send(m);
   const workers: Worker[] = slices.map((slice) => {
-    const child = fork(FLEET_BIN, ['sim', '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(FLEET_BIN, ['sim', '--worker'], { execArgv: nodeFlagsFor('sim'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let onReady!: () => void;
     const worker: Worker = {
       child,

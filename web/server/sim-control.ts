@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { fleetArgs } from '../../infra/cli/node-flags';
 import { collectHealth } from '../../infra/health/collect-health';
 import { collectHostStatus } from '../../twins/runtime/host-status';
 import { mergeCounts, quantileOf, subtractCounts, type LatencyCounts } from '../../twins/runtime/latency-histogram';
@@ -81,7 +82,7 @@ export class SimControl {
 
   start(args: string[], env: Record<string, string> = {}): SimRunState {
     if (this.child) throw new SimRunConflict(`a simulator run (pid ${this.state?.pid}) is going on: stop it first`);
-    const child = spawn(process.execPath, [path.join(this.repoRoot, 'bin/fleet.mjs'), ...args], {
+    const child = spawn(process.execPath, fleetArgs(path.join(this.repoRoot, 'bin/fleet.mjs'), args), {
       cwd: this.repoRoot,
       // its own group, so stopping it stops the worker processes of --processes too
       detached: true,
