@@ -7,6 +7,6 @@ describe('node flags of fleet subcommands', () => {
   });
 
   it('a subcommand without flags runs as given', () => {
-    expect(fleetArgs('/repo/bin/fleet.mjs', ['twin-host', '--host-id', 'a'])).toEqual(['/repo/bin/fleet.mjs', 'twin-host', '--host-id', 'a']);
+    expect(fleetArgs('/repo/bin/fleet.mjs', ['recorder', '--batch', '100'])).toEqual(['/repo/bin/fleet.mjs', 'recorder', '--batch', '100']);
   });
 });

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SeedProgress, SeedResult } from '../engine/seed-run';
 import type { FromChild, SeedTask, ToChild } from './messages';
+import { nodeFlagsFor } from '../../../infra/cli/node-flags';
 
 const CHILD = fileURLToPath(new URL('./seed-process.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,7 +26,7 @@ export async function runSeeds(
       Array.from({ length: count }, () =>
         new Promise<void>((resolve, reject) => {
           // The TypeScript loader is found from the repository root, as bin/fleet.mjs finds it.
-          const child = fork(CHILD, [], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          const child = fork(CHILD, [], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx', ...nodeFlagsFor('whatif')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           children.push(child);
           options.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true });
           const next = (): void => {
