@@ -29,6 +29,7 @@ interface SimFlags {
   teltonikaShare: number;
   obd2Share: number;
   shiftStartWithin?: number;
+  onShiftFor?: number;
   duplicateRate: number;
   malformedRate: number;
   skewShare: number;
@@ -74,6 +75,7 @@ export function register(program: Command): void {
     .addOption(new Option('--teltonika-share <p>', 'share of GPS trackers speaking Teltonika Codec 8 Extended (binary) instead of reference JSON').argParser(numberIn(0, 1)).default(0.25))
     .addOption(new Option('--obd2-share <p>', 'share of OBD-II dongles sending raw ECU responses (obd2 format) instead of reference JSON').argParser(numberIn(0, 1)).default(0))
     .addOption(new Option('--shift-start-within <seconds>', "each vehicle's first shift starts within this many seconds (default 60; up to a year, e.g. a parked fleet for OTA tests)").argParser(numberIn(0, 31_536_000)))
+    .addOption(new Option('--on-shift-for <seconds>', 'the fleet has been on shift this long when the simulator starts: its world runs through that time first, sending nothing, so a load test starts past the busy first minutes of a shift').argParser(numberIn(0, 86_400)).default(0))
     .addOption(new Option('--duplicate-rate <p>', 'fault: share of readings a device sends twice').argParser(numberIn(0, 1)).default(0))
     .addOption(new Option('--malformed-rate <p>', 'fault: share of readings whose payload goes out broken (truncated, bad version, bad CRC)').argParser(numberIn(0, 1)).default(0))
     .addOption(new Option('--skew-share <p>', 'fault: share of devices whose clock is off (by up to --max-skew)').argParser(numberIn(0, 1)).default(0))
@@ -121,6 +123,7 @@ export function register(program: Command): void {
           teltonikaShare: flags.teltonikaShare,
           obd2Share: flags.obd2Share,
           ...(flags.shiftStartWithin !== undefined ? { shiftStartWithinS: flags.shiftStartWithin } : {}),
+          onShiftForS: flags.onShiftFor ?? 0,
           faults: {
             ...noFaults,
             duplicateRate: flags.duplicateRate,

@@ -122,4 +122,20 @@ describe('device messages', () => {
     expect(faster.length / normal.length).toBeGreaterThan(7);
     expect(faster.length / normal.length).toBeLessThan(12);
   });
+
+  it("a fleet already on shift when its devices are switched on (--on-shift-for) reads nothing before, then at the steady pace, not at a shift start's burst", () => {
+    const vehicles = 40;
+    const shift = { firstShiftWithinS: 10 };
+    const perDeviceS = (messages: DeviceMessage[], seconds: number) => messages.length / (vehicles * 4 * seconds);
+    const fromStart = run({ vehicles, shift }, 60);
+    const onShift = new Simulation({ world: monaco, vehicles, devicesPerVehicle: 4, seed: 'sim', startMs: START - 420_000, devicesOnMs: START, shift });
+    const before: DeviceMessage[] = [];
+    onShift.advanceTo(START - 1, (m) => before.push(m));
+    expect(before).toEqual([]);
+    const later: DeviceMessage[] = [];
+    onShift.advanceTo(START + 60_000, (m) => later.push(m));
+    expect(Math.min(...later.map((m) => m.ts))).toBeGreaterThanOrEqual(START);
+    // A shift's first minute: every van sets off (ignition, engine values, motion reports).
+    expect(perDeviceS(later, 60)).toBeLessThan(0.85 * perDeviceS(fromStart, 60));
+  });
 });

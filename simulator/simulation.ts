@@ -32,6 +32,11 @@ export interface SimulationOptions extends Omit<FleetOptions, 'vehicles'> {
    * the body to the twins as the ingress would, and encoding every reading cost it a tenth of its time.
    */
   payloads?: boolean;
+  /**
+   * When the devices are switched on (default: `startMs`). Later than `startMs`, the world runs
+   * from `startMs` without readings until then: a fleet already on shift when the simulator starts.
+   */
+  devicesOnMs?: number;
 }
 
 /** Teltonika records carry no sequence number: the platform keys a reading by its record time. */
@@ -106,11 +111,11 @@ export class Simulation {
           model,
           codec: codecFor(model, formats.fork(id), { teltonika: teltonikaShare, obd2: obd2Share }),
           rng: rng.fork(id),
-          startMs: options.startMs,
+          startMs: options.devicesOnMs ?? options.startMs,
           seqStart,
           rate,
           payloads,
-          ...(withFaults ? { faults: new DeviceFaults(withFaults, faultRng.fork(id), options.startMs) } : {}),
+          ...(withFaults ? { faults: new DeviceFaults(withFaults, faultRng.fork(id), options.devicesOnMs ?? options.startMs) } : {}),
         });
       }),
     );

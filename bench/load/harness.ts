@@ -38,6 +38,8 @@ export interface LoadOptions {
   connectRate: number;
   /** More `fleet sim` flags (faults, formats). */
   simArgs: string[];
+  /** `fleet sim --on-shift-for`: the window opens this far into the shift, past its busy start. */
+  onShiftForS?: number;
   /** Logs and the simulator's report go here. */
   workDir: string;
   /** Server processes to measure beside the platform's (NATS, Mosquitto), when this run started them. */
@@ -185,7 +187,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       'sim',
       [
         'sim', '--vehicles', String(vehicles), '--first-vehicle', String(o.firstVehicle), '--devices-per-vehicle', String(DEVICES_PER_VEHICLE),
-        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', String(SHIFT_START_WITHIN_S),
+        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', String(SHIFT_START_WITHIN_S), '--on-shift-for', String(o.onShiftForS ?? 0),
         '--seed', o.seed, '--report', reportFile, '--progress-every', '5', ...o.simArgs,
       ],
       {

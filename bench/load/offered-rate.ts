@@ -11,6 +11,8 @@ export interface OfferedRateOptions {
   seed: string;
   /** `fleet sim --shift-start-within`. */
   shiftStartWithinS: number;
+  /** `fleet sim --on-shift-for`. */
+  onShiftForS: number;
   /** Seconds from the simulator's start to the measured window (connecting, warm-up). */
   windowStartS: number;
   /** The measured window, seconds. */
@@ -45,7 +47,8 @@ export function rateForOffered(options: OfferedRateOptions): OfferedRate {
       firstVehicle: options.firstVehicle,
       devicesPerVehicle: options.devicesPerVehicle,
       seed: options.seed,
-      startMs,
+      startMs: startMs - options.onShiftForS * 1000,
+      devicesOnMs: startMs,
       rate,
       shift: { firstShiftWithinS: options.shiftStartWithinS },
     });

@@ -37,6 +37,7 @@ export interface DeviceSetup {
   model: DeviceModel;
   codec: DeviceCodec;
   rng: Rng;
+  /** When it is switched on: no reading before. */
   startMs: number;
   /** The first sequence number. */
   seqStart: number;
@@ -72,6 +73,7 @@ export class Device {
   private readonly idleMs: number;
   private readonly parkedMs: number;
   private readonly faults: DeviceFaults | undefined;
+  private readonly onMs: number;
 
   constructor(
     readonly vehicle: Vehicle,
@@ -84,6 +86,7 @@ export class Device {
     this.firmware = setup.model.firmware;
     this.topic = `fleet/${vehicle.id}/${this.id}/${setup.codec.format}`;
     this.faults = setup.faults;
+    this.onMs = setup.startMs;
     this.seq = setup.seqStart;
     this.seqStart = setup.seqStart;
     this.payloads = setup.payloads;
@@ -119,7 +122,7 @@ export class Device {
     const changes = this.vehicle.changeCount + (this.model.reportsOnMotion ? this.vehicle.motionChangeCount : 0);
     if (changes === this.seenChange) return;
     this.seenChange = changes;
-    if (this.nextDueMs > nowMs) this.nextDueMs = nowMs;
+    if (this.nextDueMs > nowMs) this.nextDueMs = Math.max(nowMs, this.onMs);
   }
 
   /**

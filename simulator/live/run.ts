@@ -34,6 +34,8 @@ export interface SimRunOptions {
   register?: { databaseUrl: string } & RegistryOptions;
   /** Each vehicle's first shift starts within this many seconds (load tests want traffic at once). */
   shiftStartWithinS?: number;
+  /** The fleet's clock starts this long before the simulator's, and the world runs through that time sending nothing. */
+  onShiftForS?: number;
   /** Simulator processes sharing the fleet (vehicle ranges). */
   processes: number;
   groundTruthFile?: string;
@@ -67,7 +69,8 @@ export async function runSim(
     firstVehicle: options.firstVehicle,
     devicesPerVehicle: options.devicesPerVehicle,
     seed: options.seed,
-    startMs,
+    startMs: startMs - (options.onShiftForS ?? 0) * 1000,
+    devicesOnMs: startMs,
     // Devices keep counting across restarts in reality; starting at the start time in ms keeps a
     // restarted simulator from repeating (device, seq) pairs the platform has already seen.
     seqStart: startMs,
@@ -81,6 +84,10 @@ export async function runSim(
       truth?.write(`${JSON.stringify(event)}\n`);
     },
   });
+  if (options.onShiftForS) {
+    sim.advanceTo(startMs, () => {}); // the world alone: no device is on yet
+    log.info({ onShiftForS: options.onShiftForS, behindS: (Date.now() - startMs) / 1000 }, 'fleet run through its time on shift');
+  }
   if (options.register) {
     const registered = await registerFleet(options.register.databaseUrl, sim, options.register);
     log.info({ devices: registered, region: options.register.region }, 'fleet registered');
