@@ -34,6 +34,7 @@ describe('load harness, short run (2,000 devices for 30 s) with faults on', () =
       devices: 2000,
       seconds: 30,
       warmupS: 5,
+      maxCatchUpS: 30,
       rate: 1,
       // Vehicle ids no other test uses, so the twins hold only this run's readings.
       firstVehicle: 60_001 + Math.floor(Math.random() * 30) * 1000,
