@@ -13,6 +13,7 @@ import { brokerDropped } from './broker-stats';
 import { compareWithTwins, twinCensus, type LossCheck } from './census';
 import { processTree, startFleet, type FleetProcess } from '../shared/fleet-process';
 import { ProcessSampler, type ProcessFigures } from '../shared/proc-stats';
+import { slowestRate } from './slowest-rate';
 
 export const DEVICES_PER_VEHICLE = 4;
 /** Every van's first shift starts this soon: the fleet is on the road when the window opens. */
@@ -62,8 +63,8 @@ export interface LoadResult {
   windowS: number;
   offeredMsgsPerSec: number;
   appliedMsgsPerSec: number;
-  /** Lowest applied rate of any sampling interval of the window. */
-  appliedMsgsPerSecMin: number;
+  /** Slowest applied and offered rates over any 5 s and any 30 s of the window (offered: from the simulator's progress lines). */
+  slowest: { appliedPer5s: number; offeredPer5s: number; appliedPer30s: number; offeredPer30s: number };
   latency: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; count: number; negative: number };
   /** Ingress receipt → applied: the platform's own share of the latency, without the simulator's lag. */
   platformLatency: { p50Ms: number | null; p99Ms: number | null };
@@ -321,14 +322,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const first = inWindow[0];
     const lastProgress = inWindow[inWindow.length - 1];
     const offered = first && lastProgress && lastProgress.elapsedS > first.elapsedS ? (lastProgress.sent - first.sent) / (lastProgress.elapsedS - first.elapsedS) : 0;
-    const windowSamples = samples.filter((s) => s.at >= atStart.at && s.at <= atEnd.at);
-    // Rates between samples every host answered, a few seconds apart (the window's last step can be a moment long).
-    const answeredSamples = windowSamples.filter((s) => s.complete);
-    const rates = answeredSamples
-      .slice(1)
-      .map((s, i) => ({ applied: s.applied - answeredSamples[i]!.applied, seconds: (s.at - answeredSamples[i]!.at) / 1000 }))
-      .filter((r) => r.seconds >= 4)
-      .map((r) => r.applied / r.seconds);
+    // Rates between samples every host answered (the window's last step can be a moment long).
+    const answeredSamples = samples.filter((s) => s.at >= atStart.at && s.at <= atEnd.at && s.complete);
+    const appliedCounts = answeredSamples.map((s) => ({ atS: s.at / 1000, count: s.applied }));
+    // The simulator's own pace: the platform cannot apply in 5 s more than was sent in them.
+    const offeredCounts = inWindow.map((p) => ({ atS: p.elapsedS, count: p.sent }));
     const latency = subtractCounts(atEnd.latency, atStart.latency);
     const receiptLatency = subtractCounts(atEnd.receiptLatency, atStart.receiptLatency);
     return {
@@ -339,7 +337,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       windowS,
       offeredMsgsPerSec: Math.round(offered),
       appliedMsgsPerSec: Math.round(windowS > 0 ? (atEnd.applied - atStart.applied) / windowS : 0),
-      appliedMsgsPerSecMin: Math.round(rates.length ? Math.min(...rates) : 0),
+      slowest: {
+        appliedPer5s: slowestRate(appliedCounts, 5),
+        offeredPer5s: slowestRate(offeredCounts, 5),
+        appliedPer30s: slowestRate(appliedCounts, 30),
+        offeredPer30s: slowestRate(offeredCounts, 30),
+      },
       latency: {
         p50Ms: round(quantileOf(latency, 0.5)),
         p95Ms: round(quantileOf(latency, 0.95)),

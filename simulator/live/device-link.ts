@@ -43,6 +43,13 @@ export interface LinkStats {
 /** How long a graceful hang-up may wait for acknowledgements before the connection is cut. */
 const CLOSE_GRACE_MS = 10_000;
 
+/** One reading on its way (a duplicated reading is two publishes of one of these). */
+interface SentReading {
+  seq: number;
+  malformed: boolean;
+  acknowledged: boolean;
+}
+
 export interface LinkOptions {
   url: string;
   /** Seconds between reconnect attempts. */
@@ -176,29 +183,31 @@ export class DeviceLink {
     const stats = this.stats;
     if (replayed) stats.replayed++;
     const copies = message.duplicate ? 2 : 1;
-    const reading = { acknowledged: false };
+    // What the acknowledgement needs, not the message: held until the broker answers, the
+    // reading's body would outlive young-generation collections and be copied into the old one.
+    const reading: SentReading = { seq: message.seq, malformed: message.malformed !== undefined, acknowledged: false };
     for (let copy = 0; copy < copies; copy++) {
       stats.sent++;
       if (copy > 0) stats.duplicatesSent++;
       if (message.malformed) stats.malformedSent++;
       if (stats.lastSeqSent === undefined || message.seq > stats.lastSeqSent) stats.lastSeqSent = message.seq;
-      this.connection.publish(message.topic, message.payload, (err) => this.acknowledged(message, reading, err));
+      this.connection.publish(message.topic, message.payload, (err) => this.acknowledged(reading, err));
     }
   }
 
-  private acknowledged(message: DeviceMessage, reading: { acknowledged: boolean }, err: Error | undefined): void {
+  private acknowledged(reading: SentReading, err: Error | undefined): void {
     const stats = this.stats;
     if (err) {
       stats.errors++;
       return;
     }
     stats.acked++;
-    if (message.malformed) {
+    if (reading.malformed) {
       stats.malformedAcked++;
       return;
     }
     if (!reading.acknowledged) stats.readingsAcked++;
     reading.acknowledged = true;
-    if (stats.lastSeqAcked === undefined || message.seq > stats.lastSeqAcked) stats.lastSeqAcked = message.seq;
+    if (stats.lastSeqAcked === undefined || reading.seq > stats.lastSeqAcked) stats.lastSeqAcked = reading.seq;
   }
 }
