@@ -16,8 +16,8 @@ import { ProcessSampler, type ProcessFigures } from '../shared/proc-stats';
 import { slowestRate } from './slowest-rate';
 
 export const DEVICES_PER_VEHICLE = 4;
-/** Every van's first shift starts this soon: the fleet is on the road when the window opens. */
-export const SHIFT_START_WITHIN_S = 10;
+/** By default every van's first shift starts this soon: the fleet is on the road when a short window opens. */
+const SHIFT_START_WITHIN_S = 10;
 /** The simulator keeps its clock when this close behind the wall clock (its progress comes every 5 s). */
 const CAUGHT_UP_S = 1;
 
@@ -43,6 +43,8 @@ export interface LoadOptions {
   connectRate: number;
   /** More `fleet sim` flags (faults, formats). */
   simArgs: string[];
+  /** `fleet sim --shift-start-within` (default 10 s). */
+  shiftStartWithinS?: number;
   /** `fleet sim --on-shift-for`: the window opens this far into the shift, past its busy start. */
   onShiftForS?: number;
   /** Logs and the simulator's report go here. */
@@ -192,7 +194,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       'sim',
       [
         'sim', '--vehicles', String(vehicles), '--first-vehicle', String(o.firstVehicle), '--devices-per-vehicle', String(DEVICES_PER_VEHICLE),
-        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', String(SHIFT_START_WITHIN_S), '--on-shift-for', String(o.onShiftForS ?? 0),
+        '--processes', String(o.simProcesses), '--rate', String(o.rate), '--connect-rate', String(o.connectRate), '--shift-start-within', String(o.shiftStartWithinS ?? SHIFT_START_WITHIN_S), '--on-shift-for', String(o.onShiftForS ?? 0),
         '--seed', o.seed, '--report', reportFile, '--progress-every', '5', ...o.simArgs,
       ],
       {
