@@ -13,7 +13,7 @@ import { brokerDropped } from './broker-stats';
 import { compareWithTwins, twinCensus, type LossCheck } from './census';
 import { processTree, startFleet, type FleetProcess } from '../shared/fleet-process';
 import { ProcessSampler, type ProcessFigures } from '../shared/proc-stats';
-import { slowestRate } from './slowest-rate';
+import { slowestRate, SUSTAINED_S } from './slowest-rate';
 
 export const DEVICES_PER_VEHICLE = 4;
 /** By default every van's first shift starts this soon: the fleet is on the road when a short window opens. */
@@ -342,8 +342,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       slowest: {
         appliedPer5s: slowestRate(appliedCounts, 5),
         offeredPer5s: slowestRate(offeredCounts, 5),
-        appliedPer30s: slowestRate(appliedCounts, 30),
-        offeredPer30s: slowestRate(offeredCounts, 30),
+        appliedPer30s: slowestRate(appliedCounts, SUSTAINED_S),
+        offeredPer30s: slowestRate(offeredCounts, SUSTAINED_S),
       },
       latency: {
         p50Ms: round(quantileOf(latency, 0.5)),

@@ -1,3 +1,6 @@
+/** The span a rate must hold over to count as sustained (bench:load's check, and what its rate is calibrated for). */
+export const SUSTAINED_S = 30;
+
 /**
  * The lowest rate over any stretch of about `spanS` seconds between counts sampled every ~5 s
  * (a stretch may be a second short: samples drift); 0 with none.

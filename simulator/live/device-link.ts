@@ -189,7 +189,7 @@ export class DeviceLink {
     for (let copy = 0; copy < copies; copy++) {
       stats.sent++;
       if (copy > 0) stats.duplicatesSent++;
-      if (message.malformed) stats.malformedSent++;
+      if (reading.malformed) stats.malformedSent++;
       if (stats.lastSeqSent === undefined || message.seq > stats.lastSeqSent) stats.lastSeqSent = message.seq;
       this.connection.publish(message.topic, message.payload, (err) => this.acknowledged(reading, err));
     }
