@@ -17,8 +17,8 @@ export const streamConfigs: Array<Partial<StreamConfig> & { name: string; subjec
     subjects: [subjects.telemetryAll],
     storage: 'file' as StreamConfig['storage'],
     max_age: 24 * HOUR_NS,
-    // Resends of the same device reading inside this window are dropped by JetStream itself;
-    // twins drop older ones by device sequence number.
+    // A batch the ingress retries (same Nats-Msg-Id) inside this window is stored once; a
+    // device's resend is a new batch, dropped by twins and the recorder by sequence number.
     duplicate_window: nanos(120_000),
   },
   {

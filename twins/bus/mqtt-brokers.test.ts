@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfig } from '../../infra/config/env';
+import { storedReadings } from '../../infra/testing/stored-telemetry';
 import { freePort } from '../../infra/stack/address';
 import * as mosquitto from '../../infra/stack/mosquitto';
 import type { StartedServer } from '../../infra/stack/server';
@@ -16,7 +17,7 @@ import { commandTopic } from '../commands/command';
 import { Ingress } from '../ingress/ingress';
 import { connectNats, ensureStreams } from './connect';
 import { brokerFor, brokerUrls } from './mqtt-brokers';
-import { partitionOf, STREAM_TELEMETRY, subjects } from './subjects';
+import { subjects } from './subjects';
 
 /**
  * Devices split over two brokers (one broker process holds one open file per connection, so a
@@ -45,16 +46,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** How many of a vehicle's readings JetStream stored, counted until `expected` or the timeout. */
 async function storedRecords(vehicleId: string, expected: number, timeoutMs: number): Promise<number> {
-  const consumer = await jetstream(nc).consumers.get(STREAM_TELEMETRY, {
-    filter_subjects: subjects.telemetry(partitionOf(vehicleId, config.FLEET_PARTITIONS), vehicleId),
-    deliver_policy: DeliverPolicy.All,
-  });
-  let count = 0;
-  for (const deadline = Date.now() + timeoutMs; count < expected && Date.now() < deadline; ) {
-    for await (const _ of await consumer.fetch({ max_messages: expected, expires: 1000 })) count++;
-  }
-  return count;
+  return (await storedReadings(nc, vehicleId, { partitions: config.FLEET_PARTITIONS, expected, timeoutMs })).length;
 }
 
 describe('devices split over several MQTT brokers', () => {

@@ -24,8 +24,8 @@ export function partitionOf(vehicleId: string, partitions: number): number {
 }
 
 export const subjects = {
-  telemetry: (partition: number, vehicleId: string) => `tel.${partition}.${vehicleId}`,
-  telemetryOfPartition: (partition: number) => `tel.${partition}.>`,
+  /** Batches of a partition's readings (twins/telemetry/batch.ts), of all its vehicles. */
+  telemetry: (partition: number) => `tel.${partition}`,
   telemetryAll: 'tel.>',
   event: (kind: string, vehicleId: string) => `evt.${kind}.${vehicleId}`,
   eventsAll: 'evt.>',

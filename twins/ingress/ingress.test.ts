@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfig } from '../../infra/config/env';
+import { storedReadings } from '../../infra/testing/stored-telemetry';
 import { connectNats, ensureStreams } from '../bus/connect';
-import { partitionOf, STREAM_TELEMETRY, subjects } from '../bus/subjects';
 import { Ingress } from './ingress';
 
 const config = loadConfig();
@@ -20,19 +19,9 @@ beforeAll(async () => {
 });
 afterAll(async () => nc.drain());
 
-/** Telemetry records of one vehicle stored in JetStream, counted until `expected` or the timeout. */
+/** How many of a vehicle's readings JetStream stored, counted until `expected` or the timeout. */
 async function storedRecords(vehicleId: string, expected: number, timeoutMs: number): Promise<number> {
-  const consumer = await jetstream(nc).consumers.get(STREAM_TELEMETRY, {
-    filter_subjects: subjects.telemetry(partitionOf(vehicleId, config.FLEET_PARTITIONS), vehicleId),
-    deliver_policy: DeliverPolicy.All,
-  });
-  let count = 0;
-  const deadline = Date.now() + timeoutMs;
-  while (count < expected && Date.now() < deadline) {
-    const batch = await consumer.fetch({ max_messages: expected, expires: 1000 });
-    for await (const _ of batch) count++;
-  }
-  return count;
+  return (await storedReadings(nc, vehicleId, { partitions: config.FLEET_PARTITIONS, expected, timeoutMs })).length;
 }
 
 describe('ingress replicas sharing one subscription', () => {

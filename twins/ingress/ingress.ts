@@ -22,7 +22,6 @@ export interface IngressOptions {
 export interface IngressStats {
   received: number;
   records: number;
-  duplicates: number;
   deadLettered: Record<string, number>;
   publishRetries: number;
 }
@@ -31,14 +30,14 @@ export const DEAD_LETTER_STAGE = 'ingress';
 
 /**
  * MQTT in, JetStream out. Each connection joins the shared subscription $share/<group>/fleet/#,
- * so the broker spreads devices over connections and replicas. A message is acknowledged to the
- * broker only after JetStream has stored its records or its dead letter; if NATS is away the
- * message is retried, never dropped. Each connection stores up to `inFlightPerConnection`
+ * so the broker spreads devices over connections and replicas. Records are stored in batches per
+ * partition (publisher.ts). A message is acknowledged to the broker only after JetStream has
+ * stored its records or its dead letter; if NATS is away the batch is retried, never dropped. Each connection stores up to `inFlightPerConnection`
  * messages at once (pipelined-subscription.ts), so throughput is not one JetStream round trip
  * per message per connection.
  */
 export class Ingress {
-  readonly stats: IngressStats = { received: 0, records: 0, duplicates: 0, deadLettered: {}, publishRetries: 0 };
+  readonly stats: IngressStats = { received: 0, records: 0, deadLettered: {}, publishRetries: 0 };
   private readonly subscriptions: PipelinedSubscription[] = [];
   private readonly publisher: TelemetryPublisher;
   private stopping = false;
@@ -49,7 +48,7 @@ export class Ingress {
     private readonly options: IngressOptions,
     private readonly log: Logger,
   ) {
-    this.publisher = new TelemetryPublisher(nc, options.partitions);
+    this.publisher = new TelemetryPublisher(nc, options.partitions, { retry: (publish) => this.untilStored(publish) });
   }
 
   async start(): Promise<void> {
@@ -86,9 +85,7 @@ export class Ingress {
     this.lastMessageAt = receivedAt;
     const outcome = decodeMessage(topic, payload, receivedAt);
     if (outcome.ok) {
-      const stored = await this.untilStored(() => this.publisher.publishTelemetry(outcome.records));
-      this.stats.records += stored;
-      this.stats.duplicates += outcome.records.length - stored;
+      this.stats.records += await this.publisher.publishTelemetry(outcome.records);
       return;
     }
     this.stats.deadLettered[outcome.code] = (this.stats.deadLettered[outcome.code] ?? 0) + 1;

@@ -44,6 +44,7 @@ export class Recorder {
       durable: durables.events,
       filterSubject: filters.events,
       decode: decodeEvent,
+      bodyOf: (row) => row.payload,
       writer: new EventWriter(pool),
     });
     const telemetry = new StreamRecorder(js, jsm, {
@@ -52,6 +53,7 @@ export class Recorder {
       durable: durables.telemetry,
       filterSubject: filters.telemetry,
       decode: decodeTelemetry,
+      bodyOf: (row) => row.record,
       writer: new TelemetryWriter(pool),
     });
     return new Recorder(events, telemetry, pool, log);

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { idSchema } from '../telemetry/schema';
-import { parseTelemetry } from '../telemetry/validate';
+import { decodeTelemetryBatch } from '../telemetry/batch';
 
 /**
- * What the recorder turns each stream message into: a row for PostgreSQL, or the reason it cannot
- * be stored (the message then goes to the dead-letter stream instead of blocking the consumer).
+ * What the recorder turns each part of a stream message into (an event message is one part, a
+ * telemetry batch one a record): a row for PostgreSQL, or the reason it cannot be stored (the
+ * part then goes to the dead-letter stream, `data` or else the whole message, instead of
+ * blocking the consumer).
  */
-export type Decoded<Row> = { ok: true; row: Row } | { ok: false; reason: string; detail: string };
+export type Decoded<Row> = { ok: true; row: Row } | { ok: false; reason: string; detail: string; data?: Uint8Array };
 
 /** The message as the recorder sees it: enough of a JetStream message to decode, easy to build in tests. */
 export interface StreamMessage {
@@ -43,45 +45,35 @@ export interface TelemetryRow {
   record: string;
 }
 
+const encoder = new TextEncoder();
+
 /** evt.<kind>.<vehicleId> */
-export function decodeEvent(m: StreamMessage): Decoded<EventRow> {
-  const json = parseJson(m.body);
-  if (!json.ok) return json;
-  const parsed = recordedEventSchema.safeParse(json.value);
-  if (!parsed.success) return { ok: false, reason: 'invalid_event', detail: issuesOf(parsed.error) };
+export function decodeEvent(m: StreamMessage): Array<Decoded<EventRow>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(m.body);
+  } catch (err) {
+    return [{ ok: false, reason: 'not_json', detail: (err as Error).message }];
+  }
+  const parsed = recordedEventSchema.safeParse(json);
+  if (!parsed.success) return [{ ok: false, reason: 'invalid_event', detail: issuesOf(parsed.error) }];
   const e = parsed.data;
   const [, kind, vehicleId] = m.subject.split('.');
   if (kind !== e.kind || vehicleId !== e.vehicleId) {
-    return { ok: false, reason: 'subject_mismatch', detail: `body says ${e.kind} of ${e.vehicleId}, subject is ${m.subject}` };
+    return [{ ok: false, reason: 'subject_mismatch', detail: `body says ${e.kind} of ${e.vehicleId}, subject is ${m.subject}` }];
   }
-  return {
-    ok: true,
-    row: { eventId: e.id ?? null, vehicleId: e.vehicleId, kind: e.kind, at: e.at, payload: m.body, streamSeq: m.streamSeq },
-  };
+  return [{ ok: true, row: { eventId: e.id ?? null, vehicleId: e.vehicleId, kind: e.kind, at: e.at, payload: m.body, streamSeq: m.streamSeq } }];
 }
 
-/** tel.<partition>.<vehicleId>, canonical Telemetry v1. */
-export function decodeTelemetry(m: StreamMessage): Decoded<TelemetryRow> {
-  const json = parseJson(m.body);
-  if (!json.ok) return json;
-  const parsed = parseTelemetry(json.value);
-  if (!parsed.success) return { ok: false, reason: 'invalid_telemetry', detail: issuesOf(parsed.error) };
-  const t = parsed.data;
-  if (m.subject.split('.')[2] !== t.vehicleId) {
-    return { ok: false, reason: 'subject_mismatch', detail: `record is of ${t.vehicleId}, subject is ${m.subject}` };
-  }
-  return {
-    ok: true,
-    row: { vehicleId: t.vehicleId, deviceId: t.deviceId, seq: t.seq, deviceTime: t.deviceTime, receivedAt: t.receivedAt, record: m.body },
-  };
-}
-
-function parseJson(body: string): { ok: true; value: unknown } | { ok: false; reason: string; detail: string } {
-  try {
-    return { ok: true, value: JSON.parse(body) };
-  } catch (err) {
-    return { ok: false, reason: 'not_json', detail: (err as Error).message };
-  }
+/** tel.<partition>: a batch of canonical Telemetry v1 records (twins/telemetry/batch.ts), a row each. */
+export function decodeTelemetry(m: StreamMessage): Array<Decoded<TelemetryRow>> {
+  const batch = decodeTelemetryBatch(m.body);
+  if (!batch.ok) return [{ ok: false, reason: 'not_json', detail: batch.detail }];
+  return batch.entries.map((entry): Decoded<TelemetryRow> => {
+    if (!entry.ok) return { ok: false, reason: 'invalid_telemetry', detail: entry.detail, data: encoder.encode(JSON.stringify(entry.raw)) };
+    const t = entry.record;
+    return { ok: true, row: { vehicleId: t.vehicleId, deviceId: t.deviceId, seq: t.seq, deviceTime: t.deviceTime, receivedAt: t.receivedAt, record: JSON.stringify(t) } };
+  });
 }
 
 function issuesOf(error: z.ZodError): string {

@@ -17,7 +17,10 @@ export interface StreamRecorderOptions<Row> {
   /** Durable pull consumer: several recorder processes may share it to split the work. */
   durable: string;
   filterSubject: string;
-  decode(m: StreamMessage): Decoded<Row>;
+  /** A message's rows, or why each part cannot be stored. */
+  decode(m: StreamMessage): Array<Decoded<Row>>;
+  /** A row as text again: what is dead-lettered when PostgreSQL refuses it. */
+  bodyOf(row: Row): string;
   writer: BatchWriter<Row>;
   batchSize: number;
   /** How long the server waits for an ack before redelivering; longer than a slow batch write. */
@@ -41,7 +44,16 @@ export interface StreamRecorderStats {
   pending: number;
 }
 
+/** A message, or a part of one, that cannot be stored, and the bytes to dead-letter for it. */
+interface Rejected {
+  m: JsMsg;
+  reason: string;
+  detail: string;
+  data: Uint8Array;
+}
+
 const RETRY_MS = 2_000;
+const encoder = new TextEncoder();
 /** PostgreSQL SQLSTATE class 22: the data itself cannot be stored (e.g. \u0000 in JSON). */
 const isDataException = (err: unknown) => /^22/.test(String((err as { code?: unknown }).code ?? ''));
 
@@ -124,20 +136,25 @@ export class StreamRecorder<Row> {
   }
 
   private async record(batch: JsMsg[]): Promise<void> {
-    const { decode, writer, log } = this.options;
+    const { decode, log } = this.options;
     const rows: Row[] = [];
-    const rejected: Array<{ m: JsMsg; reason: string; detail: string }> = [];
+    /** The message each row came from. */
+    const sources: JsMsg[] = [];
+    const rejected: Rejected[] = [];
     for (const m of batch) {
       this.stats.received++;
       if (m.redelivered) this.stats.redelivered++;
-      const decoded = decode({ subject: m.subject, streamSeq: m.seq, body: m.string() });
-      if (decoded.ok) rows.push(decoded.row);
-      else rejected.push({ m, ...decoded });
+      for (const part of decode({ subject: m.subject, streamSeq: m.seq, body: m.string() })) {
+        if (part.ok) {
+          rows.push(part.row);
+          sources.push(m);
+        } else rejected.push({ m, reason: part.reason, detail: part.detail, data: part.data ?? m.data });
+      }
     }
     this.stats.pending = batch[batch.length - 1]!.info.pending;
     try {
-      if (rows.length > 0) await this.write(rows, batch, rejected);
-      for (const r of rejected) await this.deadLetter(r.m, r.reason, r.detail);
+      if (rows.length > 0) await this.write(rows, sources, rejected);
+      for (const r of rejected) await this.deadLetter(r);
     } catch (err) {
       // Nothing acked: the whole batch comes back, after a pause that spares a struggling database.
       this.stats.failedBatches++;
@@ -150,7 +167,7 @@ export class StreamRecorder<Row> {
     this.stats.batches++;
   }
 
-  private async write(rows: Row[], batch: JsMsg[], rejected: Array<{ m: JsMsg; reason: string; detail: string }>): Promise<void> {
+  private async write(rows: Row[], sources: JsMsg[], rejected: Rejected[]): Promise<void> {
     try {
       const written = await this.options.writer.write(rows, this.source);
       this.stats.written += written;
@@ -160,7 +177,6 @@ export class StreamRecorder<Row> {
       if (!isDataException(err)) throw err;
     }
     // Some row in the batch cannot be stored: find it by writing one at a time.
-    const valid = batch.filter((m) => !rejected.some((r) => r.m === m));
     for (let i = 0; i < rows.length; i++) {
       try {
         const written = await this.options.writer.write([rows[i]!], this.source);
@@ -168,18 +184,18 @@ export class StreamRecorder<Row> {
         this.stats.duplicates += 1 - written;
       } catch (err) {
         if (!isDataException(err)) throw err;
-        rejected.push({ m: valid[i]!, reason: 'unstorable', detail: (err as Error).message });
+        rejected.push({ m: sources[i]!, reason: 'unstorable', detail: (err as Error).message, data: encoder.encode(this.options.bodyOf(rows[i]!)) });
       }
     }
   }
 
-  private async deadLetter(m: JsMsg, reason: string, detail: string): Promise<void> {
+  private async deadLetter({ m, reason, detail, data }: Rejected): Promise<void> {
     const h = headers();
     h.set(deadLetterHeaders.reason, reason);
     h.set(deadLetterHeaders.detail, `${m.subject} #${m.seq}: ${detail}`.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 500));
     h.set(deadLetterHeaders.stage, 'recorder');
     h.set(deadLetterHeaders.receivedAt, String(Date.now()));
-    await this.js.publish(subjects.deadLetter('recorder', reason), m.data, { headers: h });
+    await this.js.publish(subjects.deadLetter('recorder', reason), data, { headers: h });
     this.stats.deadLettered++;
     this.options.log.warn({ stream: this.options.stream, seq: m.seq, reason, detail }, 'message dead-lettered');
   }

@@ -12,7 +12,8 @@ import { LeaseTable } from '../sharding/lease-table';
 import { planLeases } from '../sharding/plan';
 import { SnapshotStore } from '../sharding/snapshot-store';
 import { MAX_RANGES } from '../machines/seq-ranges';
-import { parseTelemetry } from '../telemetry/validate';
+import { decodeTelemetryBatch } from '../telemetry/batch';
+import type { Telemetry } from '../telemetry/schema';
 import { DeadlineWheel } from './deadline-wheel';
 import { LatencyHistogram } from './latency-histogram';
 import { OwnedPartition } from './partition';
@@ -330,7 +331,7 @@ export class TwinHost {
       this.js,
       {
         stream: STREAM_TELEMETRY,
-        filter: subjects.telemetryOfPartition(partition),
+        filter: subjects.telemetry(partition),
         partition,
         appliedSeq: () => owned.appliedSeq,
         handle: (m) => {
@@ -367,13 +368,24 @@ export class TwinHost {
   private onTelemetry(owned: OwnedPartition, m: JsMsg): void {
     const now = Date.now();
     owned.appliedSeq = m.seq;
-    const parsed = parseBody(m, parseTelemetry);
-    if (!parsed.success) {
+    const batch = decodeTelemetryBatch(m.string());
+    if (!batch.ok) {
       this.stats.invalid++;
-      this.deadLetter(m, 'invalid_record', parsed.error.issues[0]?.message ?? 'not canonical telemetry');
+      this.deadLetter(`${m.seq}`, m.data, 'invalid_record', batch.detail);
       return;
     }
-    const reading = parsed.data;
+    for (const entry of batch.entries) {
+      // A batch's position in the stream and a record's in the batch name it for ever: replays give the same ids.
+      const position = batch.entries.length === 1 ? `${m.seq}` : `${m.seq}.${entry.index}`;
+      if (entry.ok) this.applyReading(owned, entry.record, position, now);
+      else {
+        this.stats.invalid++;
+        this.deadLetter(position, encoder.encode(JSON.stringify(entry.raw)), 'invalid_record', entry.detail);
+      }
+    }
+  }
+
+  private applyReading(owned: OwnedPartition, reading: Telemetry, position: string, now: number): void {
     let twin = owned.twins.get(reading.vehicleId);
     if (!twin) {
       twin = VehicleTwinActor.create(reading.vehicleId, this.options.timings);
@@ -386,7 +398,7 @@ export class TwinHost {
     else {
       // Reordered deeper than the device twin can tell (seq-ranges.ts): kept, not silently dropped.
       this.stats.tooOld++;
-      this.deadLetter(m, 'too_old', `device ${reading.deviceId} seq ${reading.seq} lies in a closed gap of the ${MAX_RANGES} ranges its twin keeps`);
+      this.deadLetter(position, encoder.encode(JSON.stringify(reading)), 'too_old', `device ${reading.deviceId} seq ${reading.seq} lies in a closed gap of the ${MAX_RANGES} ranges its twin keeps`);
     }
     if (verdict === 'in_order' || verdict === 'late') {
       this.applyLatency.record(now - reading.deviceTime);
@@ -395,7 +407,7 @@ export class TwinHost {
       owned.dirty.add(reading.vehicleId);
       this.wheel.schedule(reading.vehicleId, twin.nextDeadline());
     }
-    this.publishEvents(events, `t${m.seq}`);
+    this.publishEvents(events, `t${position}`);
   }
 
   /**
@@ -521,13 +533,14 @@ export class TwinHost {
   }
 
   /** Keyed by stream sequence, so a partition replayed after a take-over dead-letters its messages once. */
-  private deadLetter(m: JsMsg, reason: 'invalid_record' | 'too_old', detail: string): void {
-    const h = withMsgId(`twin.${reason}.${m.seq}`);
+  /** `position`: the record's place in the stream, so a replay dead-letters it once. */
+  private deadLetter(position: string, data: Uint8Array, reason: 'invalid_record' | 'too_old', detail: string): void {
+    const h = withMsgId(`twin.${reason}.${position}`);
     h.set(deadLetterHeaders.reason, reason);
     h.set(deadLetterHeaders.detail, detail.replace(/[\r\n]+/g, ' ').slice(0, 500));
     h.set(deadLetterHeaders.stage, 'twin');
     h.set(deadLetterHeaders.receivedAt, String(Date.now()));
-    this.track(this.publisher.publish(subjects.deadLetter('twin', reason), m.data, h));
+    this.track(this.publisher.publish(subjects.deadLetter('twin', reason), data, h));
   }
 
   private publishEvents(events: TwinEvent[], cause: string): void {

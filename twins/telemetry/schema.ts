@@ -108,8 +108,3 @@ export const telemetrySchema = readingSchema.extend({
   format: z.string().min(1).max(32),
 });
 export type Telemetry = z.infer<typeof telemetrySchema>;
-
-/** The JetStream de-duplication id: one per device reading, however often it is resent. */
-export function dedupeId(t: Pick<Telemetry, 'deviceId' | 'seq'>): string {
-  return `${t.deviceId}:${t.seq}`;
-}

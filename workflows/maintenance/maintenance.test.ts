@@ -165,7 +165,7 @@ describe('work-order starter', () => {
       const v = vehicle('trip');
       const js = jetstream(nc);
       const now = Date.now();
-      await js.publish(subjects.telemetry(partitionOf(v, config.FLEET_PARTITIONS), v), JSON.stringify({
+      await js.publish(subjects.telemetry(partitionOf(v, config.FLEET_PARTITIONS)), JSON.stringify({
         v: 1, vehicleId: v, deviceId: `${v}-obd`, deviceKind: 'obd', format: 'json', seq: 1, deviceTime: now, receivedAt: now, engine: { odometerKm: 1500, engineHours: 20 },
       }));
       await until(async () => {

@@ -1,0 +1,26 @@
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { partitionOf, STREAM_TELEMETRY, subjects } from '../../twins/bus/subjects';
+import { decodeTelemetryBatch } from '../../twins/telemetry/batch';
+import type { Telemetry } from '../../twins/telemetry/schema';
+
+/**
+ * A vehicle's readings stored in TELEMETRY (its partition's batches, from the start), read until
+ * `expected` of them are found or the timeout passes.
+ */
+export async function storedReadings(nc: NatsConnection, vehicleId: string, options: { partitions: number; expected: number; timeoutMs: number }): Promise<Telemetry[]> {
+  const consumer = await jetstream(nc).consumers.get(STREAM_TELEMETRY, {
+    filter_subjects: subjects.telemetry(partitionOf(vehicleId, options.partitions)),
+    deliver_policy: DeliverPolicy.All,
+  });
+  const found: Telemetry[] = [];
+  for (const deadline = Date.now() + options.timeoutMs; found.length < options.expected && Date.now() < deadline; ) {
+    for await (const m of await consumer.fetch({ max_messages: 1000, expires: 1000 })) {
+      const batch = decodeTelemetryBatch(m.string());
+      if (!batch.ok) continue;
+      for (const entry of batch.entries) if (entry.ok && entry.record.vehicleId === vehicleId) found.push(entry.record);
+      if (m.info.pending === 0) break;
+    }
+  }
+  return found;
+}
