@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { referenceJsonAdapter, referenceMessageSchema } from '../twins/adapters/reference-json';
 import { telemetrySchema } from '../twins/telemetry/schema';
 import type { DeviceMessage } from './devices/device';
+import { noFaults, type FaultRates } from './faults/fault-rates';
 import { Simulation, type SimulationOptions } from './simulation';
 import { createRandom } from './world/random';
 import { createWorld } from './world/world';
@@ -137,5 +138,23 @@ describe('device messages', () => {
     expect(Math.min(...later.map((m) => m.ts))).toBeGreaterThanOrEqual(START);
     // A shift's first minute: every van sets off (ignition, engine values, motion reports).
     expect(perDeviceS(later, 60)).toBeLessThan(0.85 * perDeviceS(fromStart, 60));
+  });
+
+  it('devices switched on only once the world has caught up (a slow run through the shift) read nothing before, then from that time on, with their faults, the same for a seed', () => {
+    const faults: FaultRates = { ...noFaults, gapsPerHour: 60, gapS: [5, 20], silencesPerHour: 60, silenceS: [5, 20], duplicateRate: 0.05 };
+    const options = { world: monaco, vehicles: 10, devicesPerVehicle: 4, seed: 'switch-on', startMs: START - 120_000, shift: { firstShiftWithinS: 10 }, faults, devicesOnMs: null };
+    const runs = [new Simulation(options), new Simulation(options)].map((sim) => {
+      const messages: DeviceMessage[] = [];
+      sim.advanceTo(START - 1, (m) => messages.push(m));
+      expect(messages).toEqual([]);
+      sim.switchDevicesOn(START);
+      sim.advanceTo(START + 180_000, (m) => messages.push(m));
+      return messages;
+    });
+    const [first, second] = runs as [DeviceMessage[], DeviceMessage[]];
+    expect(Math.min(...first.map((m) => m.ts))).toBeGreaterThanOrEqual(START);
+    expect(new Set(first.map((m) => m.deviceId)).size).toBe(40);
+    expect(first.some((m) => m.offline) && first.some((m) => m.duplicate)).toBe(true);
+    expect(second).toEqual(first);
   });
 });

@@ -35,8 +35,9 @@ export interface SimulationOptions extends Omit<FleetOptions, 'vehicles'> {
   /**
    * When the devices are switched on (default: `startMs`). Later than `startMs`, the world runs
    * from `startMs` without readings until then: a fleet already on shift when the simulator starts.
+   * null: off until `switchDevicesOn`.
    */
-  devicesOnMs?: number;
+  devicesOnMs?: number | null;
 }
 
 /** Teltonika records carry no sequence number: the platform keys a reading by its record time. */
@@ -111,11 +112,11 @@ export class Simulation {
           model,
           codec: codecFor(model, formats.fork(id), { teltonika: teltonikaShare, obd2: obd2Share }),
           rng: rng.fork(id),
-          startMs: options.devicesOnMs ?? options.startMs,
+          startMs: options.devicesOnMs === undefined ? options.startMs : options.devicesOnMs,
           seqStart,
           rate,
           payloads,
-          ...(withFaults ? { faults: new DeviceFaults(withFaults, faultRng.fork(id), options.devicesOnMs ?? options.startMs) } : {}),
+          ...(withFaults ? { faults: new DeviceFaults(withFaults, faultRng.fork(id)) } : {}),
         });
       }),
     );
@@ -123,6 +124,11 @@ export class Simulation {
 
   get timeMs(): number {
     return this.fleet.timeMs;
+  }
+
+  /** Devices built off (`devicesOnMs: null`) take readings from `atMs` on. */
+  switchDevicesOn(atMs: number): void {
+    for (const device of this.devices) device.switchOn(atMs);
   }
 
   /**

@@ -37,8 +37,8 @@ export interface DeviceSetup {
   model: DeviceModel;
   codec: DeviceCodec;
   rng: Rng;
-  /** When it is switched on: no reading before. */
-  startMs: number;
+  /** When it is switched on: no reading before. null: off until `switchOn`. */
+  startMs: number | null;
   /** The first sequence number. */
   seqStart: number;
   /** Sampling speed-up: periods are divided by it. */
@@ -73,7 +73,9 @@ export class Device {
   private readonly idleMs: number;
   private readonly parkedMs: number;
   private readonly faults: DeviceFaults | undefined;
-  private readonly onMs: number;
+  private onMs = Infinity;
+  /** Where in its first period the device's first reading falls (devices were switched on at different moments). */
+  private readonly firstPhase: number;
 
   constructor(
     readonly vehicle: Vehicle,
@@ -86,7 +88,6 @@ export class Device {
     this.firmware = setup.model.firmware;
     this.topic = `fleet/${vehicle.id}/${this.id}/${setup.codec.format}`;
     this.faults = setup.faults;
-    this.onMs = setup.startMs;
     this.seq = setup.seqStart;
     this.seqStart = setup.seqStart;
     this.payloads = setup.payloads;
@@ -94,8 +95,16 @@ export class Device {
     this.activeMs = Math.max(1, Math.round(setup.model.activeMs / setup.rate));
     this.idleMs = Math.max(1, Math.round((setup.model.idleMs ?? setup.model.activeMs) / setup.rate));
     this.parkedMs = Math.max(1, Math.round(setup.model.parkedMs / setup.rate));
-    // Devices were switched on at different moments: spread the first readings over a period.
-    this.nextDueMs = setup.startMs + Math.floor(this.rng.next() * this.periodMs());
+    this.firstPhase = this.rng.next();
+    this.nextDueMs = Infinity;
+    if (setup.startMs !== null) this.switchOn(setup.startMs);
+  }
+
+  /** Switched on at `atMs`: its first reading falls within the period after. */
+  switchOn(atMs: number): void {
+    this.onMs = atMs;
+    this.nextDueMs = atMs + Math.floor(this.firstPhase * this.periodMs());
+    this.faults?.switchOn(atMs);
   }
 
   get kind(): DeviceKind {

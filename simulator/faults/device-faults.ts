@@ -23,6 +23,8 @@ const HOUR_MS = 3_600_000;
  * skew, when it is out of coverage or switched off, and which readings it duplicates or
  * corrupts. Readings are asked about in time order, which is how a device lives.
  */
+const NEVER: Window = { fromMs: Infinity, toMs: Infinity };
+
 export class DeviceFaults {
   readonly skewMs: number;
   private readonly windowsRng: Rng;
@@ -33,14 +35,19 @@ export class DeviceFaults {
   constructor(
     private readonly rates: FaultRates,
     rng: Rng,
-    startMs: number,
   ) {
     const skewRng = rng.fork('skew');
     this.skewMs = skewRng.chance(rates.skewShare) ? Math.round(skewRng.float(-1, 1) * rates.maxSkewS * 1000) : 0;
     this.windowsRng = rng.fork('windows');
     this.readingRng = rng.fork('readings');
-    this.gap = this.nextWindow(startMs, rates.gapsPerHour, rates.gapS);
-    this.silence = this.nextWindow(startMs, rates.silencesPerHour, rates.silenceS);
+    this.gap = NEVER;
+    this.silence = NEVER;
+  }
+
+  /** The device is switched on: its first gap and silence come some time after. */
+  switchOn(atMs: number): void {
+    this.gap = this.nextWindow(atMs, this.rates.gapsPerHour, this.rates.gapS);
+    this.silence = this.nextWindow(atMs, this.rates.silencesPerHour, this.rates.silenceS);
   }
 
   /** Whether the device is switched off at `ms`: it takes no reading then. */
@@ -66,7 +73,7 @@ export class DeviceFaults {
 
   /** The next window after `afterMs`: exponential waiting time, uniform length. */
   private nextWindow(afterMs: number, perHour: number, lengthS: readonly [number, number]): Window {
-    if (!(perHour > 0)) return { fromMs: Infinity, toMs: Infinity };
+    if (!(perHour > 0)) return NEVER;
     const waitMs = (-Math.log(1 - this.windowsRng.next()) / perHour) * HOUR_MS;
     const fromMs = afterMs + Math.round(waitMs);
     return { fromMs, toMs: fromMs + Math.round(this.windowsRng.float(lengthS[0], lengthS[1]) * 1000) };

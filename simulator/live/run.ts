@@ -70,7 +70,7 @@ export async function runSim(
     devicesPerVehicle: options.devicesPerVehicle,
     seed: options.seed,
     startMs: startMs - (options.onShiftForS ?? 0) * 1000,
-    devicesOnMs: startMs,
+    devicesOnMs: options.onShiftForS ? null : startMs,
     // Devices keep counting across restarts in reality; starting at the start time in ms keeps a
     // restarted simulator from repeating (device, seq) pairs the platform has already seen.
     seqStart: startMs,
@@ -85,8 +85,12 @@ export async function runSim(
     },
   });
   if (options.onShiftForS) {
-    sim.advanceTo(startMs, () => {}); // the world alone: no device is on yet
-    log.info({ onShiftForS: options.onShiftForS, behindS: (Date.now() - startMs) / 1000 }, 'fleet run through its time on shift');
+    // The world alone through its time on shift, and on until it has caught up with the wall
+    // clock (that takes a while: 37 s for 2,500 vans and 37 minutes): devices switch on only
+    // then, so the simulator starts on its clock instead of behind it with a backlog to send.
+    for (let now = Date.now(); sim.timeMs + sim.stepMs <= now; now = Date.now()) sim.advanceTo(now, () => {});
+    sim.switchDevicesOn(Date.now());
+    log.info({ onShiftForS: options.onShiftForS, devicesOnAfterS: (Date.now() - startMs) / 1000 }, 'fleet run through its time on shift; devices on');
   }
   if (options.register) {
     const registered = await registerFleet(options.register.databaseUrl, sim, options.register);
