@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
@@ -14,10 +14,15 @@ export interface PartitionMarker {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Snapshots written by earlier versions were gzipped: they still load. */
+const isGzip = (data: Uint8Array) => data[0] === 0x1f && data[1] === 0x8b;
 
 /**
  * Twin snapshots in a JetStream KV bucket: one key per vehicle (`v.<partition>.<vehicleId>`,
- * gzipped persisted actor snapshots) and one marker per partition (`p.<partition>`) with the
+ * persisted actor snapshots as JSON; gzip, a new compressor per twin, was a sixth of a twin
+ * host's CPU under load, and NATS pays per message, not per byte) and one marker per partition (`p.<partition>`) with the
  * stream sequence they include. Saving is incremental (only twins changed since the last save);
  * twins may run ahead of the marker, which is safe because applying is idempotent by device
  * sequence number.
@@ -37,7 +42,7 @@ export class SnapshotStore {
     const chunk = 200;
     for (let i = 0; i < twins.length; i += chunk) {
       await Promise.all(
-        twins.slice(i, i + chunk).map((t) => this.kv.put(`v.${partition}.${t.vehicleId}`, gzipSync(JSON.stringify(t), { level: 1 }))),
+        twins.slice(i, i + chunk).map((t) => this.kv.put(`v.${partition}.${t.vehicleId}`, encoder.encode(JSON.stringify(t)))),
       );
     }
     await this.kv.put(`p.${partition}`, encoder.encode(JSON.stringify(marker)));
@@ -65,7 +70,7 @@ export class SnapshotStore {
         remaining = m.info.pending;
         const op = m.headers?.get('KV-Operation');
         if (op === 'DEL' || op === 'PURGE') continue;
-        twins.push(JSON.parse(gunzipSync(m.data).toString('utf8')) as PersistedTwin);
+        twins.push(JSON.parse(isGzip(m.data) ? gunzipSync(m.data).toString('utf8') : decoder.decode(m.data)) as PersistedTwin);
       }
       if (got === 0) break;
     }
