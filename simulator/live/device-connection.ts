@@ -1,6 +1,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { generate, parser as mqttParser, type Packet } from 'mqtt-packet';
+import { qos1Publish } from './publish-packet';
 
 export interface DeviceConnectionOptions {
   url: string;
@@ -22,7 +23,8 @@ export interface DeviceConnectionOptions {
 export type PublishDone = (err?: Error) => void;
 
 interface Outgoing {
-  topic: string;
+  /** The topic's bytes, shared by every publish on it. */
+  topic: Buffer;
   payload: Buffer;
   done: PublishDone;
   /** Written on some connection already: a resend carries DUP. */
@@ -57,6 +59,7 @@ export class DeviceConnection {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private lastSentAt = 0;
   private lastHeardAt = 0;
+  private lastTopic: { name: string; bytes: Buffer } = { name: '', bytes: Buffer.alloc(0) };
 
   constructor(private readonly options: DeviceConnectionOptions) {
     if (options.persistent && !options.clientId) throw new Error('a persistent MQTT session needs a client id');
@@ -84,7 +87,8 @@ export class DeviceConnection {
 
   publish(topic: string, payload: Uint8Array, done: PublishDone): void {
     const id = this.nextPacketId();
-    const entry: Outgoing = { topic, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), done, sent: false };
+    if (topic !== this.lastTopic.name) this.lastTopic = { name: topic, bytes: Buffer.from(topic) };
+    const entry: Outgoing = { topic: this.lastTopic.bytes, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), done, sent: false };
     this.outgoing.set(id, entry);
     if (this.connected) this.transmit(id, entry);
   }
@@ -214,7 +218,7 @@ export class DeviceConnection {
   }
 
   private transmit(id: number, entry: Outgoing): void {
-    this.write(generate({ cmd: 'publish', topic: entry.topic, payload: entry.payload, qos: 1, messageId: id, dup: entry.sent, retain: false }, PROTOCOL));
+    this.write(qos1Publish(entry.topic, entry.payload, id, entry.sent));
     entry.sent = true;
   }
 

@@ -1,6 +1,6 @@
 import { DecodeError } from '../adapters/adapter';
 import { adapters } from '../adapters/registry';
-import { idSchema, type Telemetry } from '../telemetry/schema';
+import { ID_PATTERN, type Telemetry } from '../telemetry/schema';
 import { parseTelemetry } from '../telemetry/validate';
 
 /** The ingress's verdict on one MQTT message, before anything is published. */
@@ -18,7 +18,8 @@ export function parseTopic(topic: string): { vehicleId: string; deviceId: string
   }
   const [, vehicleId, deviceId, format] = parts as [string, string, string, string];
   for (const [name, value] of [['vehicle id', vehicleId], ['device id', deviceId]] as const) {
-    if (!idSchema.safeParse(value).success) return { error: `${name} "${value.slice(0, 80)}" must be 1-64 of A-Z a-z 0-9 _ -` };
+    // The pattern itself: zod's safeParse per id was ~3 % of the ingress (twice a message).
+    if (!ID_PATTERN.test(value)) return { error: `${name} "${value.slice(0, 80)}" must be 1-64 of A-Z a-z 0-9 _ -` };
   }
   return { vehicleId, deviceId, format };
 }

@@ -9,9 +9,8 @@ import { otaStates } from './ota-states';
 export const TELEMETRY_VERSION = 1 as const;
 
 /** Ids are single NATS subject tokens and single MQTT topic levels. */
-export const idSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 characters of A-Z a-z 0-9 _ -');
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const idSchema = z.string().regex(ID_PATTERN, 'ids are 1-64 characters of A-Z a-z 0-9 _ -');
 
 export const deviceKinds = ['gps', 'obd', 'dashcam', 'temperature', 'tyre', 'telematics'] as const;
 export const deviceKindSchema = z.enum(deviceKinds);
