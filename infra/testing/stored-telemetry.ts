@@ -5,13 +5,15 @@ import { decodeTelemetryBatch } from '../../twins/telemetry/batch';
 import type { Telemetry } from '../../twins/telemetry/schema';
 
 /**
- * A vehicle's readings stored in TELEMETRY (its partition's batches, from the start), read until
- * `expected` of them are found or the timeout passes.
+ * A vehicle's readings stored in TELEMETRY since `since` (its partition's batches, which hold
+ * other vehicles' too: reading a busy partition from the start can outlast any timeout), read
+ * until `expected` of them are found or the timeout passes.
  */
-export async function storedReadings(nc: NatsConnection, vehicleId: string, options: { partitions: number; expected: number; timeoutMs: number }): Promise<Telemetry[]> {
+export async function storedReadings(nc: NatsConnection, vehicleId: string, options: { partitions: number; since: Date; expected: number; timeoutMs: number }): Promise<Telemetry[]> {
   const consumer = await jetstream(nc).consumers.get(STREAM_TELEMETRY, {
     filter_subjects: subjects.telemetry(partitionOf(vehicleId, options.partitions)),
-    deliver_policy: DeliverPolicy.All,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(options.since.getTime() - 1000).toISOString(),
   });
   const found: Telemetry[] = [];
   for (const deadline = Date.now() + options.timeoutMs; found.length < options.expected && Date.now() < deadline; ) {

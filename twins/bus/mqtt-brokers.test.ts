@@ -25,6 +25,7 @@ import { subjects } from './subjects';
  * reaches a device on either. The second broker is a private Mosquitto started here.
  */
 const config = loadConfig();
+const testsStartedAt = new Date();
 const log = pino({ level: 'warn' });
 const run = randomBytes(3).toString('hex').toUpperCase();
 let nc: NatsConnection;
@@ -48,7 +49,7 @@ afterAll(async () => {
 
 /** How many of a vehicle's readings JetStream stored, counted until `expected` or the timeout. */
 async function storedRecords(vehicleId: string, expected: number, timeoutMs: number): Promise<number> {
-  return (await storedReadings(nc, vehicleId, { partitions: config.FLEET_PARTITIONS, expected, timeoutMs })).length;
+  return (await storedReadings(nc, vehicleId, { partitions: config.FLEET_PARTITIONS, since: testsStartedAt, expected, timeoutMs })).length;
 }
 
 describe('devices split over several MQTT brokers', () => {

@@ -9,6 +9,7 @@ import { connectNats, ensureStreams } from '../bus/connect';
 import { Ingress } from './ingress';
 
 const config = loadConfig();
+const testsStartedAt = new Date();
 const log = pino({ level: 'warn' });
 const run = randomBytes(3).toString('hex').toUpperCase();
 let nc: NatsConnection;
@@ -21,7 +22,7 @@ afterAll(async () => nc.drain());
 
 /** How many of a vehicle's readings JetStream stored, counted until `expected` or the timeout. */
 async function storedRecords(vehicleId: string, expected: number, timeoutMs: number): Promise<number> {
-  return (await storedReadings(nc, vehicleId, { partitions: config.FLEET_PARTITIONS, expected, timeoutMs })).length;
+  return (await storedReadings(nc, vehicleId, { partitions: config.FLEET_PARTITIONS, since: testsStartedAt, expected, timeoutMs })).length;
 }
 
 describe('ingress replicas sharing one subscription', () => {
