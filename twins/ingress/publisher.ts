@@ -60,6 +60,13 @@ export class TelemetryPublisher {
    * it by the device's sequence number.
    */
   async publishTelemetry(records: readonly Telemetry[]): Promise<number> {
+    // Nearly every device message holds one vehicle's records: no grouping for that.
+    const first = records[0];
+    if (!first) return 0;
+    if (records.every((r) => r.vehicleId === first.vehicleId)) {
+      await this.batcher.add(partitionOf(first.vehicleId, this.partitions), records);
+      return records.length;
+    }
     const byPartition = new Map<number, Telemetry[]>();
     for (const r of records) {
       const partition = partitionOf(r.vehicleId, this.partitions);
