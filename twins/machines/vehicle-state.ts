@@ -67,7 +67,8 @@ export type VehicleEmitted =
   | { type: 'connectivity'; to: Connectivity; at: number }
   | { type: 'health'; level: HealthVerdict['level']; reasons: string[]; at: number }
   | { type: 'dtc'; deviceId: string; raised: string[]; cleared: string[]; at: number }
-  | { type: 'harsh'; kind: keyof HarshCounts; g?: number; at: number; late: boolean }
+  // `harsh`, not `kind`: a published event's `kind` is its type (twin-events.ts).
+  | { type: 'harsh'; harsh: keyof HarshCounts; g?: number; at: number; late: boolean }
   | { type: 'geofence'; entered: string[]; exited: string[]; breaches: string[]; at: number };
 
 /** The engine readings the twin keeps as last reported (ignition, odometer and fuel are folded apart). */
@@ -175,7 +176,7 @@ export function foldReadingInto(
     emitted = [];
     for (const h of reading.harsh) {
       c.harsh[h.kind]++;
-      emitted.push({ type: 'harsh', kind: h.kind, ...(h.g !== undefined ? { g: h.g } : {}), at: reading.deviceTime, late: order === 'late' });
+      emitted.push({ type: 'harsh', harsh: h.kind, at: reading.deviceTime, late: order === 'late', ...(h.g !== undefined ? { g: h.g } : {}) });
     }
   }
 

@@ -68,7 +68,7 @@ export class VehicleTwinActor {
       input: { vehicleId, timings },
       ...(persisted ? { snapshot: persisted.vehicle as SnapshotFrom<typeof vehicleTwinMachine> } : {}),
     });
-    this.vehicle.on('*', (e) => this.outbox.push({ ...e, vehicleId }));
+    this.vehicle.on('*', (e) => this.outbox.push({ vehicleId, ...e }));
     this.vehicle.start();
     const { maintenance: _maintenance, ...data } = this.vehicle.getSnapshot().context;
     this.data = copyVehicleContext(data);
@@ -96,7 +96,7 @@ export class VehicleTwinActor {
       },
       ...(snapshot ? { snapshot } : {}),
     });
-    actor.on('*', (e) => this.outbox.push({ ...e, vehicleId: this.vehicleId }));
+    actor.on('*', (e) => this.outbox.push({ vehicleId: this.vehicleId, ...e }));
     actor.start();
     const context = actor.getSnapshot().context;
     // Once, here: a snapshot written before ranges were flat holds them as tuples.

@@ -1,5 +1,6 @@
 import type { DecodeContext, DeviceAdapter } from '../adapter';
 import type { Reading, Telemetry } from '../../telemetry/schema';
+import { telemetryFromEnvelope } from '../json-envelope';
 import { readingOfAvlRecord } from './avl-reading';
 import { decodeTeltonikaFrame, type FrameDecodeOptions } from './decode-frame';
 import { readingOfGprsMessage } from './gprs-reading';
@@ -48,15 +49,5 @@ export function createTeltonikaAdapter(options: TeltonikaAdapterOptions = {}): D
 export const teltonikaAdapter = createTeltonikaAdapter();
 
 function telemetry(ctx: DecodeContext, deviceTime: number, seq: number, reading: Reading): Telemetry {
-  return {
-    ...reading,
-    v: 1,
-    vehicleId: ctx.vehicleId,
-    deviceId: ctx.deviceId,
-    deviceKind: 'telematics',
-    seq,
-    deviceTime,
-    receivedAt: ctx.receivedAt,
-    format: 'teltonika',
-  };
+  return telemetryFromEnvelope(reading, { v: 1, seq, ts: deviceTime }, ctx, { deviceKind: 'telematics', format: 'teltonika' });
 }
