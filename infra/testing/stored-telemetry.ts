@@ -17,11 +17,12 @@ export async function storedReadings(nc: NatsConnection, vehicleId: string, opti
   });
   const found: Telemetry[] = [];
   for (const deadline = Date.now() + options.timeoutMs; found.length < options.expected && Date.now() < deadline; ) {
+    // Each pull is read to its end: leaving it early (say once nothing was pending) drops what
+    // it delivers afterwards, and the ordered consumer has moved past those batches for good.
     for await (const m of await consumer.fetch({ max_messages: 1000, expires: 1000 })) {
       const batch = decodeTelemetryBatch(m.string());
       if (!batch.ok) continue;
       for (const entry of batch.entries) if (entry.ok && entry.record.vehicleId === vehicleId) found.push(entry.record);
-      if (m.info.pending === 0) break;
     }
   }
   return found;

@@ -85,7 +85,9 @@ export class Ingress {
     this.lastMessageAt = receivedAt;
     const outcome = decodeMessage(topic, payload, receivedAt);
     if (outcome.ok) {
-      this.stats.records += await this.publisher.publishTelemetry(outcome.records);
+      // Not `+= await`: that reads the count before the wait, and messages stored meanwhile are lost from it.
+      const stored = await this.publisher.publishTelemetry(outcome.records);
+      this.stats.records += stored;
       return;
     }
     this.stats.deadLettered[outcome.code] = (this.stats.deadLettered[outcome.code] ?? 0) + 1;
