@@ -90,13 +90,14 @@ async function main(): Promise<void> {
     console.log(`empty map fps          ${empty.fps}   (baseline: roads only, same run; longest frame ${empty.worstMs.toFixed(0)} ms)`);
     console.log(`vehicles               ${vehicles}   (target ${targets.vehicles})`);
     console.log(`fps                    ${fps}   (target ≥ ${targets.fps}; ${Math.round((100 * fps) / Math.max(empty.fps, 0.1))} % of the empty map; longest frame ${full.worstMs.toFixed(0)} ms)`);
-    console.log(`while dragging         ${panning.fps} fps (longest frame ${panning.worstMs.toFixed(0)} ms): the camera moves every frame, so nothing is skipped`);
+    console.log(`fps while dragging     ${panning.fps}   (target ≥ ${targets.fps}; longest frame ${panning.worstMs.toFixed(0)} ms): the camera moves every frame, so nothing is skipped`);
     console.log(`dots drawn             ${metrics.drawnVehicles} of ${vehicles} (one per ${CELL_PX} px square, in view; web/components/map/drawn-vehicles.ts)`);
     console.log(`deck.gl                redraws/s ${metrics.fps} (only when a dot moves by a pixel), cpu ${metrics.cpuMsPerFrame} ms/frame, gpu ${metrics.gpuMsPerFrame} ms/frame, setProps ${metrics.setPropsMs} ms, attributes ${metrics.updateAttributesMs} ms`);
     for (const { fn, ms } of hottest) console.log(`  js self time 5 s      ${String(ms).padStart(6)} ms  ${fn}`);
     console.log(`stream to the page     ${Math.round(updates / seconds)} vehicle updates/s, ${Math.round(received / seconds / 1024)} KiB/s received`);
     console.log(`bytesPerVehicleUpdate  ${bytesPerVehicleUpdate}   (target ≤ ${targets.bytesPerVehicleUpdate})`);
-    console.log(JSON.stringify({ bench: 'map', figures: { vehicles, fps, bytesPerVehicleUpdate }, targets }));
+    // The map must keep its rate while it is dragged too: fpsWhileDragging beside the same target.
+    console.log(JSON.stringify({ bench: 'map', figures: { vehicles, fps, bytesPerVehicleUpdate, fpsWhileDragging: panning.fps }, targets: { ...targets, fpsWhileDragging: targets.fps } }));
   } finally {
     feed?.stop();
     await browser.close();

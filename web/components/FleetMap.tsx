@@ -30,7 +30,7 @@ interface FleetMapProps {
 
 const FOCUS_ZOOM = 16.5;
 const FLY_MS = 900;
-/** How long the camera must rest before the roads are drawn again where it stopped. */
+/** How long the camera must rest, the map let go, before the roads are drawn again where it stopped. */
 const BASE_REST_MS = 150;
 
 /**
@@ -87,9 +87,15 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
     baseRef.current = base;
     // A pan at the same zoom shifts the last road picture (a CSS transform, no drawing) and draws
     // it again once the camera rests: redrawing the roads on every frame of a drag is what kept
-    // dragging slow where WebGL runs on the CPU.
+    // dragging slow where WebGL runs on the CPU. A pause while the mouse still holds the map is
+    // no rest: drawing the roads then (~100 ms there) stalled the drag it paused (bench:map).
     let baseCamera = initial;
     let baseRest: ReturnType<typeof setTimeout> | undefined;
+    let dragging = false;
+    const restBase = () => {
+      clearTimeout(baseRest);
+      baseRest = setTimeout(() => redrawBase(viewState.current ?? baseCamera), BASE_REST_MS);
+    };
     const redrawBase = (camera: MapViewState) => {
       baseCamera = camera;
       baseBox.style.transform = '';
@@ -112,7 +118,7 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
         return;
       }
       baseBox.style.transform = `translate(${dx}px, ${dy}px)`;
-      baseRest = setTimeout(() => redrawBase(viewState.current ?? next), BASE_REST_MS);
+      if (!dragging) restBase();
     };
     let frame = 0;
     let drawn = { version: -1, progress: -1, camera: null as MapViewState | null };
@@ -139,6 +145,10 @@ export function FleetMap({ store, bounds, selectedId, filter, geofences, focus, 
         parent.dataset.gpuMsPerFrame = metrics.gpuTimePerFrame.toFixed(2);
         parent.dataset.setPropsMs = metrics.setPropsTime.toFixed(2);
         parent.dataset.updateAttributesMs = metrics.updateAttributesTime.toFixed(2);
+      },
+      onInteractionStateChange: ({ isDragging = false }) => {
+        if (dragging && !isDragging && baseBox.style.transform) restBase();
+        dragging = isDragging;
       },
       onViewStateChange: ({ viewState: next, interactionState }) => {
         moveCamera(next as MapViewState);

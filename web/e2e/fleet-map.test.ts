@@ -107,25 +107,20 @@ describe('the live fleet map', { timeout: 90_000 }, () => {
     await page.getByTestId('count-shown').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
-  it('a drag shifts the road picture and, once the camera rests, draws it again where the camera stopped', async () => {
+  it('a pause in a drag does not draw the roads again: the picture stays shifted until the mouse lets go', async () => {
     const box = (await page.locator('[data-testid="fleet-map"] canvas.map-vehicles').boundingBox())!;
     const roads = page.locator('[data-testid="fleet-map"] .map-base');
+    const transform = () => roads.evaluate((el) => (el as HTMLElement).style.transform);
     const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    // Counted in the page: on a loaded machine the drag's last move can be more than the map's
-    // rest time (150 ms) before a look from here, and the picture is already drawn again by then.
-    await roads.evaluate((el) => {
-      const page = window as unknown as { roadShifts: number };
-      page.roadShifts = 0;
-      new MutationObserver(() => {
-        if ((el as HTMLElement).style.transform.startsWith('translate(')) page.roadShifts++;
-      }).observe(el, { attributes: true, attributeFilter: ['style'] });
-    });
     await page.mouse.move(x, y);
     await page.mouse.down();
     for (let step = 1; step <= 10; step++) await page.mouse.move(x + 8 * step, y + 5 * step);
-    expect(await page.evaluate(() => (window as unknown as { roadShifts: number }).roadShifts)).toBeGreaterThan(0);
+    expect(await transform()).toMatch(/^translate\(/);
+    // Well past the map's rest time (150 ms): drawing the roads in such a pause stalled drags (bench:map).
+    await page.waitForTimeout(800);
+    expect(await transform()).toMatch(/^translate\(/);
     await page.mouse.up();
-    await expect.poll(() => roads.evaluate((el) => (el as HTMLElement).style.transform), { timeout: 5_000 }).toBe('');
+    await expect.poll(transform, { timeout: 5_000 }).toBe('');
   });
 
   it('finds a vehicle by id and shows the twin its twin host keeps', async () => {
