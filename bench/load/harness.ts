@@ -70,6 +70,8 @@ export interface LoadResult {
   latency: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; count: number; negative: number };
   /** Ingress receipt → applied: the platform's own share of the latency, without the simulator's lag. */
   platformLatency: { p50Ms: number | null; p99Ms: number | null };
+  /** Twin events the hosts published a second in the window: JetStream messages beside the readings. */
+  twinEventsPerSec: number;
   loss: LossCheck;
   malformedAcked: number;
   deadLettered: number;
@@ -104,6 +106,8 @@ interface HostSample {
   /** Every host answered this time (a missing answer leaves its previous figures in the sums). */
   complete: boolean;
   applied: number;
+  /** Twin events published (each its own JetStream message). */
+  events: number;
   latency: LatencyCounts;
   receiptLatency: LatencyCounts;
   pending: number;
@@ -118,6 +122,7 @@ function hostSample({ statuses, answered }: { statuses: StatusWithLatency[]; ans
     at: performance.now(),
     complete: answered === statuses.length,
     applied: statuses.reduce((n, h) => n + h.stats.applied + h.stats.late, 0),
+    events: statuses.reduce((n, h) => n + h.stats.events, 0),
     latency: mergeCounts(statuses.map((h) => h.applyLatency ?? noLatency)),
     receiptLatency: mergeCounts(statuses.map((h) => h.receiptLatency ?? noLatency)),
     pending: statuses.reduce((n, h) => n + h.partitions.reduce((m, p) => m + p.pending, 0), 0),
@@ -353,6 +358,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         negative: latency.negative,
       },
       platformLatency: { p50Ms: round(quantileOf(receiptLatency, 0.5)), p99Ms: round(quantileOf(receiptLatency, 0.99)) },
+      twinEventsPerSec: Math.round(windowS > 0 ? (atEnd.events - atStart.events) / windowS : 0),
       loss,
       malformedAcked: report.totals.malformedAcked,
       deadLettered,

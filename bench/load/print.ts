@@ -34,6 +34,7 @@ export function printResult(r: LoadResult, targets: LoadTargets): number {
   row('latency p95', ms(r.latency.p95Ms), '', true);
   row('latency p99', ms(r.latency.p99Ms), `< ${targets.p99Ms} ms`, r.latency.p99Ms !== null && r.latency.p99Ms < targets.p99Ms);
   console.log(`  of which the platform (ingress receipt → twin): p50 ${ms(r.platformLatency.p50Ms)}, p99 ${ms(r.platformLatency.p99Ms)}; the rest is before the ingress (the simulator's clock lag, MQTT)`);
+  console.log(`  twin events published ${r.twinEventsPerSec}/s (each its own JetStream message)`);
   console.log(`  readings acked ${r.loss.expected}, applied ${r.loss.applied}; resends dropped by twins ${r.loss.duplicatesIgnored}; devices with loss ${r.loss.devicesWithLoss}; last-seq mismatches ${r.loss.lastSeqMismatches}`);
   for (const e of r.loss.examples) console.log(`    ${e}`);
   console.log(`  malformed acked ${r.malformedAcked}, dead-lettered ${r.deadLettered}; duplicates sent ${r.sim.duplicatesSent}; reconnects ${r.sim.reconnects}; twin backlog at window end ${r.lagAtWindowEnd}`);

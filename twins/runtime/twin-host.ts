@@ -532,8 +532,7 @@ export class TwinHost {
     }
   }
 
-  /** Keyed by stream sequence, so a partition replayed after a take-over dead-letters its messages once. */
-  /** `position`: the record's place in the stream, so a replay dead-letters it once. */
+  /** Keyed by `position`, the record's place in the stream: a partition replayed after a take-over dead-letters it once. */
   private deadLetter(position: string, data: Uint8Array, reason: 'invalid_record' | 'too_old', detail: string): void {
     const h = withMsgId(`twin.${reason}.${position}`);
     h.set(deadLetterHeaders.reason, reason);
