@@ -17,14 +17,13 @@ interface Window {
 }
 
 const HOUR_MS = 3_600_000;
+const NEVER: Window = { fromMs: Infinity, toMs: Infinity };
 
 /**
  * The faults of one device, decided from its own random streams in simulated time: its clock
  * skew, when it is out of coverage or switched off, and which readings it duplicates or
  * corrupts. Readings are asked about in time order, which is how a device lives.
  */
-const NEVER: Window = { fromMs: Infinity, toMs: Infinity };
-
 export class DeviceFaults {
   readonly skewMs: number;
   private readonly windowsRng: Rng;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deviceKindSchema, readingSchema, type Telemetry } from '../telemetry/schema';
-import type { DecodeContext, DeviceAdapter } from './adapter';
-import { envelopeFields, parseJsonPayload, telemetryFromEnvelope } from './json-envelope';
+import { canonicalTelemetry, type DecodeContext, type DeviceAdapter } from './adapter';
+import { envelopeFields, parseJsonPayload } from './json-envelope';
 
 /**
  * FleetTwin's own device format (docs/device-format.md): one JSON object per reading, the
@@ -28,5 +28,5 @@ export const referenceJsonAdapter: DeviceAdapter = {
  */
 export function telemetryFromReference(message: ReferenceMessage, ctx: DecodeContext): Telemetry {
   const { v, seq, ts, kind, ...reading } = message;
-  return telemetryFromEnvelope(reading, { v, seq, ts }, ctx, { deviceKind: kind, format: 'json' });
+  return canonicalTelemetry(reading, { v, seq, ts }, ctx, { deviceKind: kind, format: 'json' });
 }

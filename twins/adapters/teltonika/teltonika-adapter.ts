@@ -1,6 +1,5 @@
-import type { DecodeContext, DeviceAdapter } from '../adapter';
+import { canonicalTelemetry, type DecodeContext, type DeviceAdapter } from '../adapter';
 import type { Reading, Telemetry } from '../../telemetry/schema';
-import { telemetryFromEnvelope } from '../json-envelope';
 import { readingOfAvlRecord } from './avl-reading';
 import { decodeTeltonikaFrame, type FrameDecodeOptions } from './decode-frame';
 import { readingOfGprsMessage } from './gprs-reading';
@@ -49,5 +48,5 @@ export function createTeltonikaAdapter(options: TeltonikaAdapterOptions = {}): D
 export const teltonikaAdapter = createTeltonikaAdapter();
 
 function telemetry(ctx: DecodeContext, deviceTime: number, seq: number, reading: Reading): Telemetry {
-  return telemetryFromEnvelope(reading, { v: 1, seq, ts: deviceTime }, ctx, { deviceKind: 'telematics', format: 'teltonika' });
+  return canonicalTelemetry(reading, { v: 1, seq, ts: deviceTime }, ctx, { deviceKind: 'telematics', format: 'teltonika' });
 }
