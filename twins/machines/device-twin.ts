@@ -33,7 +33,7 @@ export const deviceTwinMachine = setup({
     })),
   },
   guards: {
-    connectivityIs: ({ context }, params: { to: Connectivity }) => connectivityOf(context) === params.to,
+    syncMovesTo: ({ event }, params: { to: Connectivity }) => connectivityOf(event.context) === params.to,
   },
 }).createMachine({
   id: 'deviceTwin',
@@ -41,17 +41,17 @@ export const deviceTwinMachine = setup({
   on: { sync: { actions: 'take' } },
   initial: 'offline',
   states: {
-    online: { always: follow(['offline', 'stale']) },
-    stale: { always: follow(['online', 'offline']) },
-    offline: { always: follow(['online', 'stale']) },
+    online: { on: { sync: follow(['offline', 'stale']) } },
+    stale: { on: { sync: follow(['online', 'offline']) } },
+    offline: { on: { sync: follow(['online', 'stale']) } },
   },
 });
 
-/** Eventless transitions to whatever connectivity the data now implies, announcing it. */
+/** Transitions on a sync to whatever connectivity the synced data implies, taking it and announcing the move (as the vehicle twin's regions). */
 function follow(to: Connectivity[]) {
   return to.map((value) => ({
-    guard: { type: 'connectivityIs' as const, params: { to: value } },
+    guard: { type: 'syncMovesTo' as const, params: { to: value } },
     target: value,
-    actions: { type: 'announceConnectivity' as const, params: { to: value } },
+    actions: ['take' as const, { type: 'announceConnectivity' as const, params: { to: value } }],
   }));
 }

@@ -58,10 +58,10 @@ export const vehicleTwinMachine = setup({
     emitted: {} as VehicleEmitted | MaintenanceEmitted,
   },
   actions: {
-    take: enqueueActions(({ context, event, enqueue }) => {
+    take: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'sync') return;
-      // The data never carries maintenance: that is the machine's own.
-      enqueue.assign(() => ({ ...event.context, maintenance: context.maintenance }));
+      // The data never carries maintenance (the machine's own), and assign merges: it stays as it is.
+      enqueue.assign(() => event.context);
       for (const e of event.emitted) enqueue.emit(e);
     }),
     setMaintenance: assign(({ context, event }) =>
@@ -84,7 +84,7 @@ export const vehicleTwinMachine = setup({
     }),
   },
   guards: {
-    regionIs: ({ context }, params: { region: Region; value: string }) => regionValue(context, params.region) === params.value,
+    syncMovesTo: ({ event }, params: { region: Region; value: string }) => event.type === 'sync' && regionValue(event.context, params.region) === params.value,
     maintenanceMovesTo: ({ context, event }, params: { to: MaintenanceState }) =>
       event.type === 'maintenance' && event.state === params.to && (context.maintenance?.state ?? 'none') !== params.to,
   },
@@ -100,25 +100,25 @@ export const vehicleTwinMachine = setup({
     motion: {
       initial: 'parked',
       states: {
-        parked: { always: followers('motion', 'parked', ['idle', 'driving']) },
-        idle: { always: followers('motion', 'idle', ['parked', 'driving']) },
-        driving: { always: followers('motion', 'driving', ['parked', 'idle']) },
+        parked: { on: { sync: followers('motion', 'parked', ['idle', 'driving']) } },
+        idle: { on: { sync: followers('motion', 'idle', ['parked', 'driving']) } },
+        driving: { on: { sync: followers('motion', 'driving', ['parked', 'idle']) } },
       },
     },
     connectivity: {
       initial: 'offline',
       states: {
-        online: { always: followers('connectivity', 'online', ['offline', 'stale']) },
-        stale: { always: followers('connectivity', 'stale', ['online', 'offline']) },
-        offline: { always: followers('connectivity', 'offline', ['online', 'stale']) },
+        online: { on: { sync: followers('connectivity', 'online', ['offline', 'stale']) } },
+        stale: { on: { sync: followers('connectivity', 'stale', ['online', 'offline']) } },
+        offline: { on: { sync: followers('connectivity', 'offline', ['online', 'stale']) } },
       },
     },
     health: {
       initial: 'ok',
       states: {
-        ok: { always: followers('health', 'ok', ['warn', 'critical']) },
-        warn: { always: followers('health', 'warn', ['ok', 'critical']) },
-        critical: { always: followers('health', 'critical', ['ok', 'warn']) },
+        ok: { on: { sync: followers('health', 'ok', ['warn', 'critical']) } },
+        warn: { on: { sync: followers('health', 'warn', ['ok', 'critical']) } },
+        critical: { on: { sync: followers('health', 'critical', ['ok', 'warn']) } },
       },
     },
     // Only work-order commands move it, so it moves on that event rather than checking after every reading.
@@ -139,11 +139,16 @@ export const vehicleTwinMachine = setup({
   },
 });
 
-/** Eventless transitions that move a region to whatever its context now says, announcing it. */
+/**
+ * A region's transitions on a sync: to whatever the synced data says, taking the data and
+ * announcing the move. On the event itself rather than eventless (`always`) after the root takes
+ * the data, so a change of state is one microstep instead of two and eventless passes; a sync
+ * that moves no region falls through to the root's `take`.
+ */
 function followers<R extends Region>(region: R, from: RegionValue[R], to: Array<RegionValue[R]>) {
   return to.map((value) => ({
-    guard: { type: 'regionIs' as const, params: { region, value } },
+    guard: { type: 'syncMovesTo' as const, params: { region, value } },
     target: value,
-    actions: { type: 'announce' as const, params: { region, from, to: value } },
+    actions: ['take' as const, { type: 'announce' as const, params: { region, from, to: value } }],
   }));
 }

@@ -31,6 +31,17 @@ describe('vehicle twin', () => {
     expect(twin.view().state).toMatchObject({ motion: 'parked' });
   });
 
+  it('one reading that moves two regions at once moves both, announcing each with the new data', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: false, rpm: 0, coolantC: 60 }), T0);
+    // Engine started and already overheating: motion parked → idle and health ok → critical together.
+    const { events } = twin.apply(obd(2, T0 + 1000, { ignition: true, rpm: 900, coolantC: 125 }), T0 + 1000);
+    expect(events.filter((e) => e.type === 'motion')).toMatchObject([{ from: 'parked', to: 'idle', at: T0 + 1000 }]);
+    expect(events.filter((e) => e.type === 'health')).toMatchObject([{ level: 'critical', at: T0 + 1000 }]);
+    expect(twin.view().state).toMatchObject({ motion: 'idle', health: 'critical', connectivity: 'online' });
+    expect(twin.view().context.engine.coolantC).toBe(125);
+  });
+
   it('a duplicate reading is applied once: odometer and counts unchanged by the resend', () => {
     const twin = VehicleTwinActor.create('V1', timings);
     twin.apply(gps(1, T0, 43.73, 7.42, 40), T0);
