@@ -22,6 +22,8 @@ export interface Leg {
   radiusM: Float64Array;
   /** Cruise speed on edge i for this driver, m/s. */
   edgeCruiseMps: Float64Array;
+  /** Bearing of edge i, degrees (positionAlong's `headings`). */
+  edgeHeadingDeg: Float64Array;
   holds: Hold[];
 }
 
@@ -35,8 +37,10 @@ export function createLeg(route: Route, network: RoadNetwork, driver: DriverProf
   const pointCapMps = new Float64Array(n).fill(Infinity);
   const radiusM = new Float64Array(n).fill(Infinity);
   const edgeCruiseMps = new Float64Array(Math.max(0, n - 1));
+  const edgeHeadingDeg = new Float64Array(Math.max(0, n - 1));
   route.edges.forEach((edge, i) => {
     edgeCruiseMps[i] = (edge.speedLimitKph / 3.6) * driver.speedFactor;
+    edgeHeadingDeg[i] = bearingDeg(route.points[i]!, route.points[i + 1]!);
   });
   const holds: Hold[] = [];
   for (let i = 1; i < n - 1; i++) {
@@ -48,7 +52,7 @@ export function createLeg(route: Route, network: RoadNetwork, driver: DriverProf
     }
   }
   if (n > 0) pointCapMps[n - 1] = 0;
-  return { route, pointCapMps, radiusM, edgeCruiseMps, holds };
+  return { route, pointCapMps, radiusM, edgeCruiseMps, edgeHeadingDeg, holds };
 }
 
 /**

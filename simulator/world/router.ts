@@ -80,8 +80,11 @@ export interface RoutePosition extends LatLon {
   edgeIndex: number;
 }
 
-/** Position at a distance along the route; `hint` (a previous edge index) makes forward scans O(1). */
-export function positionAlong(route: Route, distanceM: number, hint = 0): RoutePosition {
+/**
+ * Position at a distance along the route; `hint` (a previous edge index) makes forward scans O(1),
+ * and `headings` (each edge's bearing, worked out once) spares the trigonometry of a step.
+ */
+export function positionAlong(route: Route, distanceM: number, hint = 0, headings?: ArrayLike<number>): RoutePosition {
   const first = route.points[0]!;
   if (route.edges.length === 0) return { ...first, headingDeg: 0, edgeIndex: 0 };
   const d = Math.max(0, Math.min(route.lengthM, distanceM));
@@ -95,7 +98,7 @@ export function positionAlong(route: Route, distanceM: number, hint = 0): RouteP
   return {
     lat: a.lat + (b.lat - a.lat) * t,
     lon: a.lon + (b.lon - a.lon) * t,
-    headingDeg: bearingDeg(a, b),
+    headingDeg: headings ? headings[i]! : bearingDeg(a, b),
     edgeIndex: i,
   };
 }
