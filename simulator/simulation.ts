@@ -150,11 +150,18 @@ export class Simulation {
       emitInOrder(due, emit);
       if (last) return;
       const during: Due[] = [];
-      this.fleet.step(this.stepMs, (v, atMs) => {
-        for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) {
-          this.devices[index]!.noticeChanges(atMs);
-          this.sampleDue(index, Math.min(atMs, tMs), stepEnd, during);
-        }
+      this.fleet.step(this.stepMs, {
+        reached: (v, atMs) => {
+          for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) {
+            this.devices[index]!.noticeChanges(atMs);
+            this.sampleDue(index, Math.min(atMs, tMs), stepEnd, during);
+          }
+        },
+        nextReadingMs: (v) => {
+          let soonest = Infinity;
+          for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) soonest = Math.min(soonest, this.devices[index]!.nextDueMs);
+          return soonest;
+        },
       });
       emitInOrder(during, emit);
       for (const device of this.devices) device.noticeChanges(this.fleet.timeMs);

@@ -27,6 +27,12 @@ export interface FleetOptions {
 }
 
 
+/** Vehicle.step's SubStepListener for a whole fleet: each call names the van by its index. */
+export interface FleetSubStepListener {
+  reached(vehicleIndex: number, atMs: number): void;
+  nextReadingMs(vehicleIndex: number): number;
+}
+
 /**
  * All vehicles of a world on one clock. Pure: time only moves through `step`, randomness only
  * comes from the seed, so the same seed and the same steps give the same fleet.
@@ -71,13 +77,20 @@ export class Fleet {
   }
 
   /**
-   * Advances every vehicle by `dtMs`, in id order. `onSubStep` hears of each sub-step of a van
-   * integrated in sub-steps (Vehicle.substeps), with the van's index and the time it reached.
+   * Advances every vehicle by `dtMs`, in id order. `subSteps` hears of each sub-step of a van
+   * integrated in sub-steps (Vehicle.substeps), with the van's index and the time it reached, and
+   * says when each van's devices next read it.
    */
-  step(dtMs: number, onSubStep?: (vehicleIndex: number, atMs: number) => void): void {
+  step(dtMs: number, subSteps?: FleetSubStepListener): void {
     if (!(dtMs > 0)) throw new RangeError(`step must be positive, got ${dtMs}`);
     this.now += dtMs;
     const dtS = dtMs / 1000;
-    this.vehicles.forEach((v, i) => v.step(this.now, dtS, onSubStep && v.substeps(dtS) ? (atMs) => onSubStep(i, atMs) : undefined));
+    this.vehicles.forEach((v, i) =>
+      v.step(
+        this.now,
+        dtS,
+        subSteps && v.substeps(dtS) ? { reached: (atMs) => subSteps.reached(i, atMs), nextReadingMs: () => subSteps.nextReadingMs(i) } : undefined,
+      ),
+    );
   }
 }

@@ -101,6 +101,64 @@ describe('vehicles on the road', () => {
     expect(Math.abs(coarse.km - fine.km)).toBeLessThan(fine.km * 0.06);
   });
 
+  it('a minute step takes cruising seconds together, yet wherever a device reads a van it is where one-second steps put it', () => {
+    const grid = createWorld(createRandom('cruise-world'), { kind: 'grid', gridBlocks: 12, depots: 2 });
+    const READ_EVERY_MS = 7_000;
+    let stretched = 0;
+    let subSteps = 0;
+    for (const [world, onShiftS] of [[grid, 300], [grid, 720], [grid, 1500], [monaco, 400], [monaco, 1000]] as const) {
+      const fine = fleet({ vehicles: 40, shift: { firstShiftWithinS: 60 } }, world);
+      const coarse = fleet({ vehicles: 40, shift: { firstShiftWithinS: 60 } }, world);
+      for (let s = 0; s < onShiftS; s++) {
+        fine.step(1000);
+        coarse.step(1000);
+      }
+      // Vans driving as the minute starts are integrated in sub-steps; the others take it whole.
+      const driving = coarse.vehicles.map((v) => v.substeps(60));
+      const state = (f: Fleet, i: number) => {
+        const v = f.vehicles[i]!;
+        return { lat: v.lat, lon: v.lon, headingDeg: v.headingDeg, speedMps: v.speedMps, odometerKm: v.odometerKm, fuelL: v.fuelL, harsh: v.harsh.length };
+      };
+      const seen: Array<Array<{ dueMs: number; state: ReturnType<typeof state> }>> = coarse.vehicles.map(() => []);
+      const lastMs = coarse.vehicles.map(() => coarse.timeMs);
+      const dueAfter = (ms: number) => (Math.floor(ms / READ_EVERY_MS) + 1) * READ_EVERY_MS;
+      coarse.step(60_000, {
+        reached: (i, atMs) => {
+          subSteps++;
+          for (let due = dueAfter(lastMs[i]!); due <= atMs; due += READ_EVERY_MS) seen[i]!.push({ dueMs: due, state: state(coarse, i) });
+          lastMs[i] = atMs;
+        },
+        nextReadingMs: (i) => dueAfter(lastMs[i]!),
+      });
+      const expected: typeof seen = coarse.vehicles.map(() => []);
+      for (let s = 0; s < 60; s++) {
+        const before = fine.timeMs;
+        fine.step(1000);
+        for (let i = 0; i < fine.vehicles.length; i++) {
+          for (let due = dueAfter(before); due <= fine.timeMs; due += READ_EVERY_MS) expected[i]!.push({ dueMs: due, state: state(fine, i) });
+        }
+      }
+      for (let i = 0; i < driving.length; i++) {
+        if (!driving[i]) continue;
+        stretched += 60;
+        expect(seen[i]!.map((r) => r.dueMs)).toEqual(expected[i]!.map((r) => r.dueMs));
+        seen[i]!.forEach(({ state: got }, k) => {
+          const want = expected[i]![k]!.state;
+          expect(got.harsh).toBe(want.harsh);
+          expect(got.headingDeg).toBe(want.headingDeg);
+          expect(got.speedMps).toBeCloseTo(want.speedMps, 9);
+          expect(got.lat).toBeCloseTo(want.lat, 9);
+          expect(got.lon).toBeCloseTo(want.lon, 9);
+          expect(got.odometerKm).toBeCloseTo(want.odometerKm, 9);
+          expect(got.fuelL).toBeCloseTo(want.fuelL, 9);
+        });
+      }
+    }
+    // Seconds of driving vans in all, and the steps they took: fewer, since cruising ones were taken together.
+    expect(stretched).toBeGreaterThan(1000);
+    expect(subSteps).toBeLessThan(stretched * 0.8);
+  });
+
   it('aggressive drivers cause more harsh events per km than calm ones', () => {
     const f = fleet({ vehicles: 40 });
     const odo = f.vehicles.map((v) => v.odometerKm);

@@ -60,6 +60,33 @@ interface Drive {
   launchMps2?: number;
 }
 
+/** The sub-steps of one world step: `count` of them, each ending on a whole millisecond. */
+class SubSteps {
+  readonly count: number;
+  readonly startMs: number;
+
+  constructor(
+    private readonly endMs: number,
+    private readonly dtS: number,
+  ) {
+    this.count = Math.ceil(dtS / DRIVING_STEP_S);
+    this.startMs = endMs - dtS * 1000;
+  }
+
+  /** When sub-step i (1…count) ends; 0: the world step's start. */
+  end(i: number): number {
+    return i === this.count ? this.endMs : Math.round(this.startMs + (i * this.dtS * 1000) / this.count);
+  }
+}
+
+/** What a caller stepping a van in sub-steps hears and tells (Vehicle.step). */
+export interface SubStepListener {
+  /** A sub-step (or a stretch of them) ended at `atMs`. */
+  reached(atMs: number): void;
+  /** When a device next reads the van, epoch ms (Infinity: none). */
+  nextReadingMs(): number;
+}
+
 /** Decides when a broken-down vehicle is running again (towing, workshop queue, repair). */
 export interface RepairShop {
   repairDoneAt(breakdown: { vehicleId: string; depot: number; component: Component; atMs: number }): number;
@@ -226,23 +253,81 @@ export class Vehicle {
    * DRIVING_STEP_S however coarse the world's step (a what-if run's minute): across a whole
    * minute a van would take every corner at its average speed and brake for the next stop in one
    * lurch, which made cornering events ten times and braking events a quarter as frequent as at
-   * a one-second step.
+   * a one-second step. Sub-steps in which the van only cruises at its edge's speed are taken
+   * together (`cruiseParts`): three in five driving seconds are such, ten at a time on average.
+   * `subSteps` hears of each sub-step's end and says when the van's devices next read it: a
+   * stretch never runs past a reading, which sees the van as it is at its sub-step.
    */
-  step(nowMs: number, dtS: number, onSubStep?: (atMs: number) => void): void {
+  step(nowMs: number, dtS: number, subSteps?: SubStepListener): void {
     if (!this.substeps(dtS)) {
       this.stepOnce(nowMs, dtS);
       return;
     }
-    const parts = Math.ceil(dtS / DRIVING_STEP_S);
-    const startMs = nowMs - dtS * 1000;
-    // Whole milliseconds, as every time the vehicle reports.
-    let previousMs = startMs;
-    for (let i = 1; i <= parts; i++) {
-      const atMs = i === parts ? nowMs : Math.round(startMs + (i * dtS * 1000) / parts);
-      this.stepOnce(atMs, (atMs - previousMs) / 1000);
+    const parts = new SubSteps(nowMs, dtS);
+    let previousMs = parts.startMs;
+    for (let done = 0; done < parts.count; ) {
+      const last = this.cruiseParts(parts, done + 1, subSteps?.nextReadingMs() ?? Infinity);
+      const atMs = parts.end(last);
+      if (last > done + 1) this.cruise(atMs, (atMs - previousMs) / 1000);
+      else this.stepOnce(atMs, (atMs - previousMs) / 1000);
+      done = last;
       previousMs = atMs;
-      onSubStep?.(atMs);
+      subSteps?.reached(atMs);
     }
+  }
+
+  /**
+   * The last of the sub-steps from `first` on that the van can take as one: it cruises at its
+   * edge's speed (no brake, launch or new braking episode under way, nothing to report), stays
+   * on its edge (no corner, hold or new speed limit passed), the road ahead asks nothing of it
+   * even in the last of them (the speed plan only tightens as the van comes closer), and no
+   * device reads it before that last one begins. `first` when there is no such stretch.
+   */
+  private cruiseParts(parts: SubSteps, first: number, nextReadingMs: number): number {
+    const a = this.activity;
+    const d = this.drive;
+    if (first === parts.count || a.kind !== 'driving' || a.pullOver || !d || d.holdUntilMs !== undefined) return first;
+    if (d.braking || d.launchMps2 !== undefined || d.releasedAtMs > -Infinity) return first;
+    const v = this.speedMps;
+    if (v < 1 || v !== a.leg.edgeCruiseMps[d.edgeIndex]) return first;
+    // Short of the next route point by a margin, so no sub-step of the stretch reaches it.
+    const edgeEndM = a.leg.route.cumulativeM[d.edgeIndex + 1]! - 1;
+    const fromMs = parts.end(first - 1);
+    let longest = first;
+    while (longest < parts.count && parts.end(longest) < nextReadingMs && d.distanceM + (v * (parts.end(longest + 1) - fromMs)) / 1000 < edgeEndM) longest++;
+    if (longest === first || this.clearAhead(a.leg, parts, longest, fromMs)) return longest;
+    // Mostly the whole stretch is clear; otherwise the last clear sub-step, by bisection.
+    let lo = first;
+    let hi = longest;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.clearAhead(a.leg, parts, mid, fromMs)) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Whether the road ahead lets the van cruise on through sub-step `last` of a stretch begun at `fromMs`. */
+  private clearAhead(leg: Leg, parts: SubSteps, last: number, fromMs: number): boolean {
+    const d = this.drive!;
+    const v = this.speedMps;
+    const startMs = parts.end(last - 1);
+    const plan = speedPlan(leg, d.distanceM + (v * (startMs - fromMs)) / 1000, d.edgeIndex, v, d.brakeMps2, leg.holds[d.holdIndex], (parts.end(last) - startMs) / 1000);
+    return plan.maxMps >= v && plan.requiredDecelMps2 < d.brakeMps2 * 0.97;
+  }
+
+  /** `dtS` seconds of cruising at a constant speed on one edge, to `nowMs` (see cruiseParts). */
+  private cruise(nowMs: number, dtS: number): void {
+    const d = this.drive!;
+    const { leg } = this.activity as Extract<Activity, { kind: 'driving' }>;
+    this.timeMs = nowMs;
+    const distanceM = this.speedMps * dtS;
+    d.distanceM += distanceM;
+    const at = positionAlong(leg.route, d.distanceM, d.edgeIndex, leg.edgeHeadingDeg);
+    this.lat = at.lat;
+    this.lon = at.lon;
+    this.updateBody(dtS, 0, distanceM);
+    this.updateWear(dtS, 0, distanceM);
   }
 
   /** Whether a step of `dtS` seconds is integrated in sub-steps (driving, and longer than DRIVING_STEP_S). */
