@@ -18,11 +18,11 @@ export interface Leg {
   route: Route;
   /** Highest speed to pass route point i, m/s (corners; 0 at the end). */
   pointCapMps: Float64Array;
-  /** Turn radius at route point i, metres (Infinity on a straight). */
+  /** Turn radius at route point i, metres (Infinity on a straight); shared by every leg on the route: read only. */
   radiusM: Float64Array;
   /** Cruise speed on edge i for this driver, m/s. */
   edgeCruiseMps: Float64Array;
-  /** Bearing of edge i, degrees (positionAlong's `headings`). */
+  /** Bearing of edge i, degrees (positionAlong's `headings`); shared like `radiusM`. */
   edgeHeadingDeg: Float64Array;
   holds: Hold[];
 }
@@ -33,26 +33,51 @@ const HOLD_CHANCE = 0.08;
 const JUNCTION_RADIUS_M = 8;
 
 export function createLeg(route: Route, network: RoadNetwork, driver: DriverProfile, rng: Rng): Leg {
+  const { radiusM, junction, edgeHeadingDeg } = geometryOf(route, network);
   const n = route.points.length;
   const pointCapMps = new Float64Array(n).fill(Infinity);
-  const radiusM = new Float64Array(n).fill(Infinity);
   const edgeCruiseMps = new Float64Array(Math.max(0, n - 1));
-  const edgeHeadingDeg = new Float64Array(Math.max(0, n - 1));
   route.edges.forEach((edge, i) => {
     edgeCruiseMps[i] = (edge.speedLimitKph / 3.6) * driver.speedFactor;
-    edgeHeadingDeg[i] = bearingDeg(route.points[i]!, route.points[i + 1]!);
   });
   const holds: Hold[] = [];
   for (let i = 1; i < n - 1; i++) {
-    const r = turnRadiusM(route.points[i - 1]!, route.points[i]!, route.points[i + 1]!);
-    radiusM[i] = r;
+    const r = radiusM[i]!;
     if (Number.isFinite(r)) pointCapMps[i] = Math.sqrt(drawCornerAccel(driver, rng) * r);
-    if (isJunction(network, route.nodeIds[i]) && rng.chance(HOLD_CHANCE)) {
+    if (junction[i] && rng.chance(HOLD_CHANCE)) {
       holds.push({ atM: route.cumulativeM[i]!, durationS: rng.float(5, 45) });
     }
   }
   if (n > 0) pointCapMps[n - 1] = 0;
   return { route, pointCapMps, radiusM, edgeCruiseMps, edgeHeadingDeg, holds };
+}
+
+/** What a leg takes from its route alone: the same for every drive along it. */
+interface RouteGeometry {
+  radiusM: Float64Array;
+  /** 1 where route point i is a junction (three or more neighbours). */
+  junction: Uint8Array;
+  edgeHeadingDeg: Float64Array;
+}
+
+/** Routes are shared and never changed (a what-if run drives the same ones for weeks): their geometry is worked out once. */
+const geometries = new WeakMap<Route, RouteGeometry>();
+
+function geometryOf(route: Route, network: RoadNetwork): RouteGeometry {
+  let geometry = geometries.get(route);
+  if (geometry) return geometry;
+  const n = route.points.length;
+  const radiusM = new Float64Array(n).fill(Infinity);
+  const junction = new Uint8Array(n);
+  const edgeHeadingDeg = new Float64Array(Math.max(0, n - 1));
+  for (let i = 0; i < n - 1; i++) edgeHeadingDeg[i] = bearingDeg(route.points[i]!, route.points[i + 1]!);
+  for (let i = 1; i < n - 1; i++) {
+    radiusM[i] = turnRadiusM(route.points[i - 1]!, route.points[i]!, route.points[i + 1]!);
+    junction[i] = isJunction(network, route.nodeIds[i]) ? 1 : 0;
+  }
+  geometry = { radiusM, junction, edgeHeadingDeg };
+  geometries.set(route, geometry);
+  return geometry;
 }
 
 /**
