@@ -266,7 +266,7 @@ export class Vehicle {
     const parts = new SubSteps(nowMs, dtS);
     let previousMs = parts.startMs;
     for (let done = 0; done < parts.count; ) {
-      const last = this.cruiseParts(parts, done + 1, subSteps?.nextReadingMs() ?? Infinity);
+      const last = this.cruiseParts(parts, done + 1, subSteps);
       const atMs = parts.end(last);
       if (last > done + 1) this.cruise(atMs, (atMs - previousMs) / 1000);
       else this.stepOnce(atMs, (atMs - previousMs) / 1000);
@@ -283,7 +283,7 @@ export class Vehicle {
    * even in the last of them (the speed plan only tightens as the van comes closer), and no
    * device reads it before that last one begins. `first` when there is no such stretch.
    */
-  private cruiseParts(parts: SubSteps, first: number, nextReadingMs: number): number {
+  private cruiseParts(parts: SubSteps, first: number, subSteps: SubStepListener | undefined): number {
     const a = this.activity;
     const d = this.drive;
     if (first === parts.count || a.kind !== 'driving' || a.pullOver || !d || d.holdUntilMs !== undefined) return first;
@@ -292,6 +292,8 @@ export class Vehicle {
     if (v < 1 || v !== a.leg.edgeCruiseMps[d.edgeIndex]) return first;
     // Short of the next route point by a margin, so no sub-step of the stretch reaches it.
     const edgeEndM = a.leg.route.cumulativeM[d.edgeIndex + 1]! - 1;
+    // Asked only now, past the cheap checks: most sub-steps are no stretch.
+    const nextReadingMs = subSteps?.nextReadingMs() ?? Infinity;
     const fromMs = parts.end(first - 1);
     let longest = first;
     while (longest < parts.count && parts.end(longest) < nextReadingMs && d.distanceM + (v * (parts.end(longest + 1) - fromMs)) / 1000 < edgeEndM) longest++;
