@@ -168,6 +168,39 @@ describe('vehicle twin', () => {
     expect(restored.devices).toEqual(live.devices);
   });
 
+  it('readings folded over a step move the machines only when settled, by the step\'s net change, and lose no announcement', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);
+    twin.apply(gps(1, T0 + 1000, 43.73, 7.42, 40), T0 + 1000);
+    // Within one step: a traffic hold (driving → idle → driving) and a harsh brake into it.
+    twin.fold(gps(2, T0 + 20_000, 43.731, 7.42, 0, { harsh: [{ kind: 'braking', g: 0.45 }] }), T0 + 20_000);
+    expect(twin.view().state).toMatchObject({ motion: 'driving' });
+    expect(twin.view().context.speedKph).toBe(0);
+    twin.fold(gps(3, T0 + 40_000, 43.732, 7.42, 35), T0 + 40_000);
+    const events = twin.settle();
+    // The hold was shorter than the step: no motion change; the brake is still announced, once.
+    expect(events.map((e) => e.type)).toEqual(['harsh']);
+    expect(twin.view().state).toMatchObject({ motion: 'driving' });
+    expect(twin.view().context.harsh.braking).toBe(1);
+    expect(twin.view().context.readings).toEqual({ inOrder: 4, late: 0 });
+    expect(twin.settle()).toEqual([]);
+    // A stop that lasts past the step's end does move the machine, at the settle.
+    twin.fold(gps(4, T0 + 60_000, 43.733, 7.42, 0), T0 + 60_000);
+    expect(twin.settle()).toMatchObject([{ type: 'motion', from: 'driving', to: 'idle', at: T0 + 60_000 }]);
+  });
+
+  it('a snapshot taken before a settle holds the folded readings and what they moved', () => {
+    const twin = VehicleTwinActor.create('V1', timings);
+    twin.fold(obd(1, T0, { ignition: true, rpm: 800 }), T0);
+    twin.fold(gps(1, T0 + 1000, 43.73, 7.42, 40), T0 + 1000);
+    const copy = VehicleTwinActor.restore(JSON.parse(JSON.stringify(twin.persist())), timings);
+    expect(copy.view().state).toMatchObject({ motion: 'driving', connectivity: 'online' });
+    expect(copy.view().context.readings).toEqual({ inOrder: 2, late: 0 });
+    expect(copy.view().devices).toEqual(twin.view().devices);
+    // The settle after the snapshot still announces what the folds moved.
+    expect(twin.settle().filter((e) => e.type === 'motion')).toMatchObject([{ to: 'driving' }]);
+  });
+
   it('a view is a copy: readings applied after it leave it as it was', () => {
     const twin = VehicleTwinActor.create('V1', timings);
     twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);

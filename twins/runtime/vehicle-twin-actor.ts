@@ -35,6 +35,10 @@ interface DeviceTwin {
   data: DeviceContext;
   /** The data moved since the actor was last sent a copy. */
   ahead: boolean;
+  /** Folded since the last `settle`: the actor may have to hear of it. */
+  unsettled: boolean;
+  /** What the folds since the actor was last told announce. */
+  pending: DeviceEmitted[];
 }
 
 const NO_EVENTS: never[] = [];
@@ -48,6 +52,11 @@ const NO_EVENTS: never[] = [];
  * it is persisted. Most readings change no state, so they cost no XState macrostep and no new
  * context: that is what lets one core keep up with a fleet. Events the actors emit are collected
  * and returned to the caller, who publishes them.
+ *
+ * `apply` tells the actors after each reading, as a live host must. A caller stepping a simulated
+ * clock may `fold` every reading of a step and `settle` once at its end: the actors then move at
+ * the step's resolution (a stop shorter than the step moves no state), while the data still sees
+ * every reading and the announcements of every fold are made at the settle.
  */
 export class VehicleTwinActor {
   readonly vehicleId: string;
@@ -55,7 +64,11 @@ export class VehicleTwinActor {
   /** The vehicle's data, folded ahead of the actor's context while `ahead`. */
   private readonly data: VehicleContext;
   private ahead = false;
+  /** What the folds since the vehicle's actor was last told announce. */
+  private pending: VehicleEmitted[] = NO_EVENTS;
   private readonly devices = new Map<string, DeviceTwin>();
+  /** Devices folded since the last `settle`. */
+  private unsettled: DeviceTwin[] = [];
   private outbox: TwinEvent[] = [];
 
   private constructor(
@@ -100,24 +113,50 @@ export class VehicleTwinActor {
     actor.start();
     const context = actor.getSnapshot().context;
     // Once, here: a snapshot written before ranges were flat holds them as tuples.
-    const device = { actor, data: { ...copyDeviceContext(context), seqs: seqRangesFrom(context.seqs) }, ahead: false };
+    const device: DeviceTwin = { actor, data: { ...copyDeviceContext(context), seqs: seqRangesFrom(context.seqs) }, ahead: false, unsettled: false, pending: NO_EVENTS };
     this.devices.set(deviceId, device);
     return device;
   }
 
   /** Applies one reading (against the geofences in force); returns what the device twin made of it and the events it caused. */
   apply(reading: Telemetry, now: number, places?: GeofenceIndex): { verdict: SeqVerdict; events: TwinEvent[] } {
+    const verdict = this.fold(reading, now, places);
+    return { verdict, events: this.settle() };
+  }
+
+  /** Folds one reading into the data, telling no actor yet (`settle` does); returns what the device twin made of it. */
+  fold(reading: Telemetry, now: number, places?: GeofenceIndex): SeqVerdict {
     const device = this.devices.get(reading.deviceId) ?? this.startDevice(reading.deviceId, reading);
     const { verdict, emitted } = foldDeviceReadingInto(device.data, reading, now);
-    this.deviceMoved(device, emitted);
-    if (verdict === 'in_order' || verdict === 'late') this.vehicleMoved(foldReadingInto(this.data, reading, verdict, now, places));
-    return { verdict, events: this.drain() };
+    device.ahead = true;
+    if (emitted.length > 0) device.pending = device.pending.concat(emitted);
+    if (!device.unsettled) {
+      device.unsettled = true;
+      this.unsettled.push(device);
+    }
+    if (verdict === 'in_order' || verdict === 'late') {
+      const announced = foldReadingInto(this.data, reading, verdict, now, places);
+      this.ahead = true;
+      if (announced.length > 0) this.pending = this.pending.concat(announced);
+    }
+    return verdict;
+  }
+
+  /** Tells the actors what the folds since the last settle moved or announce; returns the events that caused. */
+  settle(): TwinEvent[] {
+    for (const device of this.unsettled) {
+      device.unsettled = false;
+      this.deviceMoved(device);
+    }
+    this.unsettled.length = 0;
+    this.vehicleMoved();
+    return this.drain();
   }
 
   /** A work order moved the vehicle's maintenance state (a twin command); returns the events it caused. */
   setMaintenance(state: MaintenanceState, workOrderId: string | null, now: number): TwinEvent[] {
     this.data.clock = Math.max(this.data.clock, now);
-    this.syncVehicle(NO_EVENTS);
+    this.syncVehicle();
     this.vehicle.send({ type: 'maintenance', state, workOrderId, now });
     return this.drain();
   }
@@ -126,52 +165,59 @@ export class VehicleTwinActor {
   tick(now: number): TwinEvent[] {
     if (now > this.data.clock) {
       this.data.clock = now;
-      this.vehicleMoved(NO_EVENTS);
+      this.ahead = true;
+      this.vehicleMoved();
     }
     for (const device of this.devices.values()) {
       if (now <= device.data.clock) continue;
       device.data.clock = now;
-      this.deviceMoved(device, NO_EVENTS);
+      device.ahead = true;
+      this.deviceMoved(device);
     }
     return this.drain();
   }
 
-  /** The device's data moved; its actor hears of it if that moves connectivity or announces something. */
-  private deviceMoved(device: DeviceTwin, emitted: DeviceEmitted[]): void {
-    device.ahead = true;
-    if (emitted.length > 0 || connectivityOf(device.data) !== device.actor.getSnapshot().value) this.syncDevice(device, emitted);
+  /** The device's data may have moved; its actor hears of it if that moves connectivity or there is something to announce. */
+  private deviceMoved(device: DeviceTwin): void {
+    if (device.pending.length > 0 || connectivityOf(device.data) !== device.actor.getSnapshot().value) this.syncDevice(device);
   }
 
-  private syncDevice(device: DeviceTwin, emitted: DeviceEmitted[]): void {
+  private syncDevice(device: DeviceTwin): void {
+    const emitted = device.pending;
+    device.pending = NO_EVENTS;
     device.actor.send({ type: 'sync', context: copyDeviceContext(device.data), emitted });
     device.ahead = false;
   }
 
-  /** The vehicle's data moved; its actor hears of it if that moves a region or announces something. */
-  private vehicleMoved(emitted: VehicleEmitted[]): void {
-    this.ahead = true;
+  /** The vehicle's data may have moved; its actor hears of it if that moves a region or there is something to announce. */
+  private vehicleMoved(): void {
+    if (!this.ahead) return;
     const data = this.data;
     const regions = this.vehicle.getSnapshot().value as VehicleStates;
     if (
-      emitted.length > 0 ||
+      this.pending.length > 0 ||
       motionOf(data) !== regions.motion ||
       connectivityOf(data) !== regions.connectivity ||
       data.health.level !== regions.health
     ) {
-      this.syncVehicle(emitted);
+      this.syncVehicle();
     }
   }
 
-  private syncVehicle(emitted: VehicleEmitted[]): void {
-    if (!this.ahead && emitted.length === 0) return;
+  private syncVehicle(): void {
+    if (!this.ahead) return;
+    const emitted = this.pending;
+    this.pending = NO_EVENTS;
     this.vehicle.send({ type: 'sync', context: copyVehicleContext(this.data), emitted });
     this.ahead = false;
   }
 
   /** Brings every actor up to its data, so a persisted snapshot holds all that was applied. */
   private syncAll(): void {
-    this.syncVehicle(NO_EVENTS);
-    for (const device of this.devices.values()) if (device.ahead) this.syncDevice(device, NO_EVENTS);
+    for (const device of this.unsettled) device.unsettled = false;
+    this.unsettled.length = 0;
+    this.syncVehicle();
+    for (const device of this.devices.values()) if (device.ahead) this.syncDevice(device);
   }
 
   private drain(): TwinEvent[] {

@@ -59,6 +59,8 @@ export class SeedRun {
   /** What each updated device says in its next reading: the new firmware, or a rolled-back install. */
   private readonly otaReports = new Map<string, 'done' | 'failed'>();
   private readonly ledger: SeedLedger = { breakdowns: 0, unplannedDowntimeMs: 0, workshopMs: 0, services: 0, partsReplaced: 0, cost: 0 };
+  /** Twins folded readings in the step under way: told at its end (`settleTwins`). */
+  private readonly unsettled = new Set<VehicleBook>();
   private twinEvents = 0;
   private readings = 0;
   private nowMs: number;
@@ -122,6 +124,7 @@ export class SeedRun {
     for (let i = 0; i < steps && this.nowMs < endMs; i++) {
       this.nowMs = Math.min(endMs, this.nowMs + stepMs);
       this.sim.advanceTo(this.nowMs, (message) => this.deliver(message));
+      this.settleTwins();
       for (const id of this.wheel.takeDue(this.nowMs)) {
         const book = this.byId.get(id)!;
         book.twin.tick(this.nowMs);
@@ -136,7 +139,19 @@ export class SeedRun {
     return { simulatedMs: this.nowMs - this.startMs, horizonMs: this.horizonMs, twinEvents: this.twinEvents };
   }
 
-  /** One device reading into its twin, as the ingress would hand it over (receive time = device time). */
+  /**
+   * The twins' machines hear of a step's readings at its end: they move at the run's step (a
+   * traffic hold shorter than it moves no state), while their data folded every reading.
+   */
+  private settleTwins(): void {
+    for (const book of this.unsettled) {
+      book.twin.settle();
+      this.wheel.schedule(book.vehicle.id, book.twin.nextDeadline());
+    }
+    this.unsettled.clear();
+  }
+
+  /** One device reading into its twin's data, as the ingress would hand it over (receive time = device time). */
   private deliver(message: DeviceMessage): void {
     const book = this.byId.get(message.vehicleId)!;
     let body = message.body;
@@ -149,10 +164,10 @@ export class SeedRun {
     }
     const reading = telemetryFromReference(body, { vehicleId: message.vehicleId, deviceId: message.deviceId, receivedAt: message.ts });
     if (book.firstOdometerKm === null && reading.engine?.odometerKm !== undefined) book.firstOdometerKm = reading.engine.odometerKm;
-    book.twin.apply(reading, message.ts);
+    book.twin.fold(reading, message.ts);
+    this.unsettled.add(book);
     this.twinEvents++;
     this.readings++;
-    this.wheel.schedule(message.vehicleId, book.twin.nextDeadline());
   }
 
   /** At the end of each shift the policy looks at the twin; a due vehicle books its depot's workshop. */
