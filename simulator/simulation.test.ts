@@ -43,6 +43,37 @@ describe('simulation determinism', () => {
     const messages = run({ world: grid, vehicles: 6 }, 300, 250);
     for (let i = 1; i < messages.length; i++) expect(messages[i]!.ts).toBeGreaterThanOrEqual(messages[i - 1]!.ts);
   });
+
+  it('handed over van by van (a what-if run), each van gets the readings it gets in time order, and hears it is done only after its last', () => {
+    // Minute steps with driving integrated in sub-steps, as a what-if run has them, over a morning's shift starts.
+    const options = { world: grid, vehicles: 6, devicesPerVehicle: 4, seed: 'by-vehicle', startMs: START, stepMs: 60_000, rate: 1 / 30, payloads: false } as const;
+    const inTime: DeviceMessage[] = [];
+    const byVehicle: DeviceMessage[] = [];
+    const done: Array<{ vehicle: string; after: number }> = [];
+    const a = new Simulation(options);
+    const b = new Simulation(options);
+    for (let t = START; t < START + 4 * 3_600_000; t += 600_000) {
+      a.advanceTo(t + 600_000, (m) => inTime.push(m));
+      b.advanceByVehicle(t + 600_000, {
+        reading: (m) => byVehicle.push(m),
+        vehicleDone: (v) => done.push({ vehicle: b.fleet.vehicles[v]!.id, after: byVehicle.length }),
+      });
+    }
+    const perVehicle = (messages: DeviceMessage[]) => {
+      const out: Record<string, DeviceMessage[]> = {};
+      for (const m of messages) (out[m.vehicleId] ??= []).push(m);
+      return out;
+    };
+    expect(inTime.length).toBeGreaterThan(500);
+    expect(perVehicle(byVehicle)).toEqual(perVehicle(inTime));
+    // Between two of a van's "done", the readings handed over are that van's only.
+    let from = 0;
+    for (const { vehicle, after } of done) {
+      expect(byVehicle.slice(from, after).every((m) => m.vehicleId === vehicle)).toBe(true);
+      from = after;
+    }
+    expect(from).toBe(byVehicle.length);
+  });
 });
 
 describe('world step', () => {

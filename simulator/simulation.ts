@@ -138,15 +138,40 @@ export class Simulation {
    * would, so a drive shorter than a step is still seen.
    */
   advanceTo(tMs: number, emit: (message: DeviceMessage) => void): void {
+    this.advance(tMs, emit);
+  }
+
+  /**
+   * As advanceTo, but each step's readings are handed over van by van (each van's in time order,
+   * ties by device) as soon as the van has taken its step, and `vehicleDone` hears when a van's
+   * readings of the step are all out. For a consumer whose twins are independent of one another
+   * (a what-if run): it folds a reading while its van is still in the cache, instead of sorting a
+   * fleet's readings by time and visiting the vans in that order.
+   */
+  advanceByVehicle(tMs: number, consumer: { reading(message: DeviceMessage): void; vehicleDone(vehicleIndex: number): void }): void {
+    this.advance(tMs, (message) => consumer.reading(message), (v) => consumer.vehicleDone(v));
+  }
+
+  private advance(tMs: number, emit: (message: DeviceMessage) => void, vehicleDone?: (vehicleIndex: number) => void): void {
     const dtS = this.stepMs / 1000;
+    const n = this.fleet.vehicles.length;
+    // A van's readings of a step all come from one phase: before the step, or (integrated in sub-steps) during it.
+    const subStepped = new Uint8Array(n);
+    const handOver = (due: Due[], v: number): void => {
+      emitInOrder(due, emit);
+      due.length = 0;
+      vehicleDone?.(v);
+    };
     for (;;) {
       const stepEnd = this.fleet.timeMs + this.stepMs;
       const last = stepEnd > tMs;
       const due: Due[] = [];
-      this.fleet.vehicles.forEach((vehicle, v) => {
-        if (!last && vehicle.substeps(dtS)) return;
+      for (let v = 0; v < n; v++) {
+        subStepped[v] = !last && this.fleet.vehicles[v]!.substeps(dtS) ? 1 : 0;
+        if (subStepped[v]) continue;
         for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) this.sampleDue(index, tMs, stepEnd, due);
-      });
+        if (vehicleDone) handOver(due, v);
+      }
       emitInOrder(due, emit);
       if (last) return;
       const during: Due[] = [];
@@ -162,6 +187,7 @@ export class Simulation {
           for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) soonest = Math.min(soonest, this.devices[index]!.nextDueMs);
           return soonest;
         },
+        ...(vehicleDone ? { stepped: (v: number) => subStepped[v] && handOver(during, v) } : {}),
       });
       emitInOrder(during, emit);
       for (const device of this.devices) device.noticeChanges(this.fleet.timeMs);

@@ -31,6 +31,8 @@ export interface FleetOptions {
 export interface FleetSubStepListener {
   reached(vehicleIndex: number, atMs: number): void;
   nextReadingMs(vehicleIndex: number): number;
+  /** The van has taken its whole step (every van, in id order). */
+  stepped?(vehicleIndex: number): void;
 }
 
 /**
@@ -79,18 +81,19 @@ export class Fleet {
   /**
    * Advances every vehicle by `dtMs`, in id order. `subSteps` hears of each sub-step of a van
    * integrated in sub-steps (Vehicle.substeps), with the van's index and the time it reached, and
-   * says when each van's devices next read it.
+   * of each van's whole step; it says when each van's devices next read it.
    */
   step(dtMs: number, subSteps?: FleetSubStepListener): void {
     if (!(dtMs > 0)) throw new RangeError(`step must be positive, got ${dtMs}`);
     this.now += dtMs;
     const dtS = dtMs / 1000;
-    this.vehicles.forEach((v, i) =>
+    this.vehicles.forEach((v, i) => {
       v.step(
         this.now,
         dtS,
         subSteps && v.substeps(dtS) ? { reached: (atMs) => subSteps.reached(i, atMs), nextReadingMs: () => subSteps.nextReadingMs(i) } : undefined,
-      ),
-    );
+      );
+      subSteps?.stepped?.(i);
+    });
   }
 }

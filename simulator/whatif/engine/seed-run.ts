@@ -35,6 +35,8 @@ interface VehicleBook {
   depot: number;
   twin: VehicleTwinActor;
   wasResting: boolean;
+  /** The twin folded readings its machines have not heard of yet (`settle`). */
+  unsettled: boolean;
   lastService: ServiceRecord;
   /** Fraction of a service interval already used at the start: services are spread, not all due on day one. */
   phase: number;
@@ -59,8 +61,6 @@ export class SeedRun {
   /** What each updated device says in its next reading: the new firmware, or a rolled-back install. */
   private readonly otaReports = new Map<string, 'done' | 'failed'>();
   private readonly ledger: SeedLedger = { breakdowns: 0, unplannedDowntimeMs: 0, workshopMs: 0, services: 0, partsReplaced: 0, cost: 0 };
-  /** Twins folded readings in the step under way: told at its end (`settleTwins`). */
-  private readonly unsettled = new Set<VehicleBook>();
   private twinEvents = 0;
   private readings = 0;
   private nowMs: number;
@@ -102,6 +102,7 @@ export class SeedRun {
         depot: depotOf(i + 1),
         twin: VehicleTwinActor.create(vehicle.id, timings),
         wasResting: vehicle.resting,
+        unsettled: false,
         lastService: { atMs: this.startMs - phase * m.intervalDays * 86_400_000, odometerKm: null, engineHours: null },
         phase,
         firstOdometerKm: null,
@@ -123,8 +124,7 @@ export class SeedRun {
     const endMs = this.startMs + this.horizonMs;
     for (let i = 0; i < steps && this.nowMs < endMs; i++) {
       this.nowMs = Math.min(endMs, this.nowMs + stepMs);
-      this.sim.advanceTo(this.nowMs, (message) => this.deliver(message));
-      this.settleTwins();
+      this.sim.advanceByVehicle(this.nowMs, { reading: (message) => this.deliver(message), vehicleDone: (v) => this.settle(this.books[v]!) });
       for (const id of this.wheel.takeDue(this.nowMs)) {
         const book = this.byId.get(id)!;
         book.twin.tick(this.nowMs);
@@ -140,15 +140,14 @@ export class SeedRun {
   }
 
   /**
-   * The twins' machines hear of a step's readings at its end: they move at the run's step (a
-   * traffic hold shorter than it moves no state), while their data folded every reading.
+   * A twin's machines hear of its van's readings once the van has taken its step: they move at
+   * the run's step (a traffic hold shorter than it moves no state), while the data folded every reading.
    */
-  private settleTwins(): void {
-    for (const book of this.unsettled) {
-      book.twin.settle();
-      this.wheel.schedule(book.vehicle.id, book.twin.nextDeadline());
-    }
-    this.unsettled.clear();
+  private settle(book: VehicleBook): void {
+    if (!book.unsettled) return;
+    book.unsettled = false;
+    book.twin.settle();
+    this.wheel.schedule(book.vehicle.id, book.twin.nextDeadline());
   }
 
   /** One device reading into its twin's data, as the ingress would hand it over (receive time = device time). */
@@ -165,7 +164,7 @@ export class SeedRun {
     const reading = telemetryFromReference(body, { vehicleId: message.vehicleId, deviceId: message.deviceId, receivedAt: message.ts });
     if (book.firstOdometerKm === null && reading.engine?.odometerKm !== undefined) book.firstOdometerKm = reading.engine.odometerKm;
     book.twin.fold(reading, message.ts);
-    this.unsettled.add(book);
+    book.unsettled = true;
     this.twinEvents++;
     this.readings++;
   }
