@@ -212,7 +212,16 @@ export function foldReadingInto(
       const hours = (reading.deviceTime - prev.at) / 3_600_000;
       if (hours > 0 && km / hours <= MAX_PLAUSIBLE_KPH) c.odometerKm += km;
     }
-    c.position = { lat: p.lat, lon: p.lon, speedKph: p.speedKph ?? c.speedKph, headingDeg: p.headingDeg ?? prev?.headingDeg ?? 0, at: reading.deviceTime };
+    const speedKph = p.speedKph ?? c.speedKph;
+    const headingDeg = p.headingDeg ?? prev?.headingDeg ?? 0;
+    // In place once there is one: a new object per fix outlived the young generation in a big host.
+    if (prev) {
+      prev.lat = p.lat;
+      prev.lon = p.lon;
+      prev.speedKph = speedKph;
+      prev.headingDeg = headingDeg;
+      prev.at = reading.deviceTime;
+    } else c.position = { lat: p.lat, lon: p.lon, speedKph, headingDeg, at: reading.deviceTime };
     if (places.size > 0 || c.geofences.length > 0) {
       const crossing = moveAmongGeofences(c, places, p.lon, p.lat, reading.deviceTime);
       if (crossing) emitted = [...emitted, crossing];
@@ -319,6 +328,7 @@ function moveAmongGeofences(c: VehicleContext, places: GeofenceIndex, lon: numbe
 export function copyVehicleContext(c: VehicleContext): VehicleContext {
   return {
     ...c,
+    position: c.position && { ...c.position },
     engine: { ...c.engine },
     harsh: { ...c.harsh },
     dtcs: { ...c.dtcs },

@@ -16,9 +16,14 @@ export class DeadlineWheel {
       this.due.delete(id);
       return;
     }
-    if (this.due.get(id)?.at === at) return;
+    const entry = this.due.get(id);
+    if (entry?.at === at) return;
     const slot = Math.max(Math.floor(at / this.resolutionMs), this.cursor);
-    this.due.set(id, { at, slot });
+    // Moved in place: a twin is rescheduled on every reading, and a new entry each time outlived the young generation.
+    if (entry) {
+      entry.at = at;
+      entry.slot = slot;
+    } else this.due.set(id, { at, slot });
     let bucket = this.buckets.get(slot);
     if (!bucket) this.buckets.set(slot, (bucket = new Set()));
     bucket.add(id);
