@@ -3,6 +3,7 @@ import { round, type DeviceModel } from './model';
 
 /** Readings a tracker holds at most per report (the schema's limit). */
 const MAX_HARSH_PER_READING = 16;
+const NO_HARSH: never[] = [];
 
 /**
  * GPS tracker: position with a few metres of GNSS noise while moving (standing still it holds
@@ -18,8 +19,9 @@ export const gpsTracker: DeviceModel = {
   read(vehicle, rng, memory) {
     const moving = vehicle.speedMps > 0.5;
     const fix = moving ? offsetM(vehicle, rng.gauss(0, 1.5), rng.gauss(0, 1.5)) : vehicle;
-    const harsh = vehicle.harsh.filter((h) => h.id > memory.harshSeen).slice(-MAX_HARSH_PER_READING);
     const last = vehicle.harsh[vehicle.harsh.length - 1];
+    // Most readings have no new event to report: no pass over the events kept.
+    const harsh = last && last.id > memory.harshSeen ? vehicle.harsh.filter((h) => h.id > memory.harshSeen).slice(-MAX_HARSH_PER_READING) : NO_HARSH;
     if (last) memory.harshSeen = last.id;
     return {
       position: {
