@@ -101,11 +101,12 @@ describe('vehicles on the road', () => {
     expect(Math.abs(coarse.km - fine.km)).toBeLessThan(fine.km * 0.06);
   });
 
-  it('a minute step takes cruising seconds together, yet wherever a device reads a van it is where one-second steps put it', () => {
+  it('a minute step takes cruising and standing seconds together, yet wherever a device reads a van, and whenever a change makes one report, it is as one-second steps have it', () => {
     const grid = createWorld(createRandom('cruise-world'), { kind: 'grid', gridBlocks: 12, depots: 2 });
     const READ_EVERY_MS = 7_000;
     let stretched = 0;
     let subSteps = 0;
+    let changes = 0;
     for (const [world, onShiftS] of [[grid, 300], [grid, 720], [grid, 1500], [monaco, 400], [monaco, 1000]] as const) {
       const fine = fleet({ vehicles: 40, shift: { firstShiftWithinS: 60 } }, world);
       const coarse = fleet({ vehicles: 40, shift: { firstShiftWithinS: 60 } }, world);
@@ -117,14 +118,38 @@ describe('vehicles on the road', () => {
       const driving = coarse.vehicles.map((v) => v.substeps(60));
       const state = (f: Fleet, i: number) => {
         const v = f.vehicles[i]!;
-        return { lat: v.lat, lon: v.lon, headingDeg: v.headingDeg, speedMps: v.speedMps, odometerKm: v.odometerKm, fuelL: v.fuelL, harsh: v.harsh.length };
+        return {
+          lat: v.lat,
+          lon: v.lon,
+          headingDeg: v.headingDeg,
+          speedMps: v.speedMps,
+          odometerKm: v.odometerKm,
+          fuelL: v.fuelL,
+          harsh: v.harsh.length,
+          // What devices report at once when it changes: a stretch must not move a change to its end.
+          changes: `${v.changeCount}/${v.motionChangeCount} ${v.ignition} ${v.doorOpen} ${v.motion}`,
+        };
       };
       const seen: Array<Array<{ dueMs: number; state: ReturnType<typeof state> }>> = coarse.vehicles.map(() => []);
       const lastMs = coarse.vehicles.map(() => coarse.timeMs);
       const dueAfter = (ms: number) => (Math.floor(ms / READ_EVERY_MS) + 1) * READ_EVERY_MS;
+      // When a device would hear of a change (ignition, door, motion): where the van's sub-step ends.
+      const changedAt = (f: Fleet) => {
+        const last = f.vehicles.map((v) => `${v.changeCount}/${v.motionChangeCount}`);
+        const moments: string[][] = f.vehicles.map(() => []);
+        const note = (i: number, atMs: number) => {
+          const now = `${f.vehicles[i]!.changeCount}/${f.vehicles[i]!.motionChangeCount}`;
+          if (now !== last[i]) moments[i]!.push(`${atMs} ${now}`);
+          last[i] = now;
+        };
+        return { moments, note };
+      };
+      const coarseChanges = changedAt(coarse);
+      const fineChanges = changedAt(fine);
       coarse.step(60_000, {
         reached: (i, atMs) => {
           subSteps++;
+          coarseChanges.note(i, atMs);
           for (let due = dueAfter(lastMs[i]!); due <= atMs; due += READ_EVERY_MS) seen[i]!.push({ dueMs: due, state: state(coarse, i) });
           lastMs[i] = atMs;
         },
@@ -136,15 +161,19 @@ describe('vehicles on the road', () => {
         fine.step(1000);
         for (let i = 0; i < fine.vehicles.length; i++) {
           for (let due = dueAfter(before); due <= fine.timeMs; due += READ_EVERY_MS) expected[i]!.push({ dueMs: due, state: state(fine, i) });
+          fineChanges.note(i, fine.timeMs);
         }
       }
       for (let i = 0; i < driving.length; i++) {
         if (!driving[i]) continue;
         stretched += 60;
+        changes += fineChanges.moments[i]!.length;
+        expect(coarseChanges.moments[i]).toEqual(fineChanges.moments[i]);
         expect(seen[i]!.map((r) => r.dueMs)).toEqual(expected[i]!.map((r) => r.dueMs));
         seen[i]!.forEach(({ state: got }, k) => {
           const want = expected[i]![k]!.state;
           expect(got.harsh).toBe(want.harsh);
+          expect(got.changes).toBe(want.changes);
           expect(got.headingDeg).toBe(want.headingDeg);
           expect(got.speedMps).toBeCloseTo(want.speedMps, 9);
           expect(got.lat).toBeCloseTo(want.lat, 9);
@@ -157,6 +186,8 @@ describe('vehicles on the road', () => {
     // Seconds of driving vans in all, and the steps they took: fewer, since cruising ones were taken together.
     expect(stretched).toBeGreaterThan(1000);
     expect(subSteps).toBeLessThan(stretched * 0.8);
+    // Arrivals, departures, doors and traffic holds within the minutes compared.
+    expect(changes).toBeGreaterThan(20);
   });
 
   it('aggressive drivers cause more harsh events per km than calm ones', () => {

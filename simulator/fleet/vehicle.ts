@@ -266,9 +266,10 @@ export class Vehicle {
     const parts = new SubSteps(nowMs, dtS);
     let previousMs = parts.startMs;
     for (let done = 0; done < parts.count; ) {
-      const last = this.cruiseParts(parts, done + 1, subSteps);
+      const cruising = this.cruiseParts(parts, done + 1, subSteps);
+      const last = cruising > done + 1 ? cruising : this.standingParts(parts, done + 1, subSteps);
       const atMs = parts.end(last);
-      if (last > done + 1) this.cruise(atMs, (atMs - previousMs) / 1000);
+      if (cruising > done + 1) this.cruise(atMs, (atMs - previousMs) / 1000);
       else this.stepOnce(atMs, (atMs - previousMs) / 1000);
       done = last;
       previousMs = atMs;
@@ -307,6 +308,36 @@ export class Vehicle {
       else hi = mid;
     }
     return lo;
+  }
+
+  /**
+   * The last of the sub-steps from `first` on that the van can take as one while it stands: at a
+   * traffic hold, or past its arrival at a stop or the depot earlier in the step. None of them
+   * ends the wait (hold, dwell, rest or repair) or opens or closes the door, so one step over
+   * them all is what the one-second steps do with nothing changing; no device reads the van
+   * before the last begins. `first` when there is no such stretch.
+   */
+  private standingParts(parts: SubSteps, first: number, subSteps: SubStepListener | undefined): number {
+    if (first === parts.count) return first;
+    const a = this.activity;
+    let changeMs: number;
+    if (a.kind === 'driving') {
+      if (a.pullOver || this.drive?.holdUntilMs === undefined) return first;
+      changeMs = this.drive.holdUntilMs;
+    } else {
+      changeMs = a.untilMs;
+      // The door's next opening or closing after where the van is now (the door is as it was then).
+      if (a.kind === 'dwelling' && a.door) {
+        const nowMs = parts.end(first - 1);
+        if (a.door.fromMs > nowMs) changeMs = Math.min(changeMs, a.door.fromMs);
+        else if (a.door.toMs > nowMs) changeMs = Math.min(changeMs, a.door.toMs);
+      }
+    }
+    if (parts.end(first) >= changeMs) return first;
+    const nextReadingMs = subSteps?.nextReadingMs() ?? Infinity;
+    let last = first;
+    while (last < parts.count && parts.end(last) < nextReadingMs && parts.end(last + 1) < changeMs) last++;
+    return last;
   }
 
   /** Whether the road ahead lets the van cruise on through sub-step `last` of a stretch begun at `fromMs`. */
