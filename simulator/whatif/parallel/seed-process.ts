@@ -7,6 +7,14 @@ import type { FromChild, ToChild } from './messages';
  */
 const send = (message: FromChild) => process.send!(message);
 
+const parentPid = process.ppid;
+/**
+ * A seed's run holds the event loop until it is done, so the IPC channel closing when the parent
+ * dies (killed, crashed) goes unheard, and a month-long run would burn a core for nobody. Between
+ * progress reports the process looks whether it has been handed to another parent instead.
+ */
+const orphaned = (): boolean => process.ppid !== parentPid;
+
 process.on('message', (message: ToChild) => {
   if (message.type === 'exit') {
     process.disconnect();
@@ -15,7 +23,10 @@ process.on('message', (message: ToChild) => {
   const { id, scenario, seed } = message.task;
   try {
     const run = new SeedRun(scenario, seed);
-    const result = run.run((progress) => send({ type: 'progress', id, progress }));
+    const result = run.run((progress) => {
+      if (orphaned()) process.exit(2);
+      send({ type: 'progress', id, progress });
+    });
     run.stop();
     send({ type: 'result', id, result });
   } catch (err) {
