@@ -9,6 +9,8 @@ import type { DeviceMemory, DeviceModel } from './model';
 
 /** The payload of a reading from a simulation that encodes none. */
 export const NO_PAYLOAD = new Uint8Array(0);
+/** The fate of a reading from a device without faults. */
+const UNHARMED: ReadingFate = { offline: false, duplicate: false };
 
 /** One reading on its way to the broker. */
 export interface DeviceMessage {
@@ -144,28 +146,23 @@ export class Device {
     if (this.faults?.silentAt(at)) return undefined;
     const ts = at + (this.faults?.skewMs ?? 0);
     const first = this.seq === this.seqStart;
-    const body: ReferenceMessage = {
-      v: 1,
-      seq: this.seq++,
-      ts,
-      kind: this.model.kind,
-      ...this.model.read(this.vehicle, this.rng, this.memory),
-      // A device announces its firmware in its first reading after power-up.
-      ...(first ? { firmware: this.firmware } : {}),
-    };
-    return this.message(body, this.faults?.fateAt(at) ?? { offline: false, duplicate: false });
+    // Assigned rather than spread: this runs for every reading of a what-if month.
+    const body: ReferenceMessage = Object.assign({ v: 1 as const, seq: this.seq++, ts, kind: this.model.kind }, this.model.read(this.vehicle, this.rng, this.memory));
+    // A device announces its firmware in its first reading after power-up.
+    if (first) body.firmware = this.firmware;
+    return this.message(body, this.faults?.fateAt(at) ?? UNHARMED);
   }
 
   /** A reading outside the schedule (an OTA report), with the next sequence number, taken at `nowMs`. */
   report(reading: Reading, nowMs: number): DeviceMessage {
     const body: ReferenceMessage = { v: 1, seq: this.seq++, ts: nowMs + (this.faults?.skewMs ?? 0), kind: this.model.kind, ...reading };
-    return this.message(body, { offline: false, duplicate: false });
+    return this.message(body, UNHARMED);
   }
 
   /** The reading as the wire carries it, with what the faults made of it. */
   private message(body: ReferenceMessage, fate: ReadingFate): DeviceMessage {
     const payload = this.payloads ? this.codec.encode(body) : NO_PAYLOAD;
-    return {
+    const message: DeviceMessage = {
       topic: this.topic,
       vehicleId: this.vehicle.id,
       deviceId: this.id,
@@ -177,7 +174,8 @@ export class Device {
       body,
       offline: fate.offline,
       duplicate: fate.duplicate,
-      ...(fate.malformed ? { malformed: fate.malformed } : {}),
     };
+    if (fate.malformed) message.malformed = fate.malformed;
+    return message;
   }
 }
