@@ -54,6 +54,7 @@ interface Rejected {
 
 const RETRY_MS = 2_000;
 const encoder = new TextEncoder();
+const isMissedHeartbeats = (err: unknown) => err instanceof Error && /heartbeats missed/i.test(err.message);
 /** PostgreSQL SQLSTATE class 22: the data itself cannot be stored (e.g. \u0000 in JSON). */
 const isDataException = (err: unknown) => /^22/.test(String((err as { code?: unknown }).code ?? ''));
 
@@ -121,9 +122,18 @@ export class StreamRecorder<Row> {
         while (!this.stopped) {
           this.current = await consumer.fetch({ max_messages: this.options.batchSize, expires: this.options.fetchWaitMs ?? 1_000 });
           const batch: JsMsg[] = [];
-          for await (const m of this.current) batch.push(m);
+          let ended: unknown = null;
+          try {
+            for await (const m of this.current) batch.push(m);
+          } catch (err) {
+            ended = err;
+          }
           this.current = null;
+          // What a fetch received is recorded however it ended: left unacked, it came back only after the ack wait.
           if (batch.length > 0) await this.record(batch);
+          // The client gives up a fetch after two of the server's heartbeats go missing, which can
+          // race the fetch's own expiry: the next fetch simply goes on, as after an expired one.
+          if (ended !== null && !isMissedHeartbeats(ended)) throw ended;
         }
       } catch (err) {
         if (this.stopped) break;
