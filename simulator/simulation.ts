@@ -187,7 +187,13 @@ export class Simulation {
           for (let index = v * this.devicesPerVehicle; index < (v + 1) * this.devicesPerVehicle; index++) soonest = Math.min(soonest, this.devices[index]!.nextDueMs);
           return soonest;
         },
-        ...(vehicleDone ? { stepped: (v: number) => subStepped[v] && handOver(during, v) } : {}),
+        ...(vehicleDone
+          ? {
+              stepped: (v: number) => {
+                if (subStepped[v]) handOver(during, v);
+              },
+            }
+          : {}),
       });
       emitInOrder(during, emit);
       for (const device of this.devices) device.noticeChanges(this.fleet.timeMs);

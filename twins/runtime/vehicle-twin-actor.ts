@@ -142,6 +142,11 @@ export class VehicleTwinActor {
     return verdict;
   }
 
+  /** Readings were folded since the last settle. */
+  get unsettledFolds(): boolean {
+    return this.unsettled.length > 0;
+  }
+
   /** Tells the actors what the folds since the last settle moved or announce; returns the events that caused. */
   settle(): TwinEvent[] {
     for (const device of this.unsettled) {

@@ -35,8 +35,6 @@ interface VehicleBook {
   depot: number;
   twin: VehicleTwinActor;
   wasResting: boolean;
-  /** The twin folded readings its machines have not heard of yet (`settle`). */
-  unsettled: boolean;
   lastService: ServiceRecord;
   /** Fraction of a service interval already used at the start: services are spread, not all due on day one. */
   phase: number;
@@ -102,7 +100,6 @@ export class SeedRun {
         depot: depotOf(i + 1),
         twin: VehicleTwinActor.create(vehicle.id, timings),
         wasResting: vehicle.resting,
-        unsettled: false,
         lastService: { atMs: this.startMs - phase * m.intervalDays * 86_400_000, odometerKm: null, engineHours: null },
         phase,
         firstOdometerKm: null,
@@ -144,8 +141,7 @@ export class SeedRun {
    * the run's step (a traffic hold shorter than it moves no state), while the data folded every reading.
    */
   private settle(book: VehicleBook): void {
-    if (!book.unsettled) return;
-    book.unsettled = false;
+    if (!book.twin.unsettledFolds) return;
     book.twin.settle();
     this.wheel.schedule(book.vehicle.id, book.twin.nextDeadline());
   }
@@ -164,7 +160,6 @@ export class SeedRun {
     const reading = telemetryFromReference(body, { vehicleId: message.vehicleId, deviceId: message.deviceId, receivedAt: message.ts });
     if (book.firstOdometerKm === null && reading.engine?.odometerKm !== undefined) book.firstOdometerKm = reading.engine.odometerKm;
     book.twin.fold(reading, message.ts);
-    book.unsettled = true;
     this.twinEvents++;
     this.readings++;
   }
