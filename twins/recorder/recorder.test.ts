@@ -252,6 +252,44 @@ describe('recorder', () => {
     expect(perSecond).toBeGreaterThan(3_000);
   }, 120_000);
 
+  it('a recorder stopped while messages keep arriving leaves none of them in a pull it gave up: the next one sees nothing redelivered', async () => {
+    const { events, telemetry, options } = scope('stop');
+    const first = await Recorder.create(nc, db.pool, options, log);
+    await first.start();
+    let published = 0;
+    let publishing = true;
+    const publisher = (async () => {
+      while (publishing) {
+        const body = { id: `s${published}.0`, kind: 'motion', vehicleId: events, at: Date.UTC(2030, 0, 1) + published, from: 'parked', to: 'driving' };
+        await js.publish(subjects.event('motion', events), encoder.encode(JSON.stringify(body)));
+        published++;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    let second: Recorder | undefined;
+    try {
+      await until('the first recorder to record something', async () => (await counts(events, telemetry)).events > 0);
+      await first.stop();
+      // The stream goes on after the stop, while the server may still hold the stopped recorder's pull.
+      await new Promise((r) => setTimeout(r, 1_500));
+      publishing = false;
+      await publisher;
+      second = await Recorder.create(nc, db.pool, options, log);
+      await second.start();
+      await until('everything recorded', async () => (await settled(options)) && (await counts(events, telemetry)).events === published);
+      // A message the stopped recorder's pull took in after the stop would only come back now.
+      await new Promise((r) => setTimeout(r, ACK_WAIT_MS + 1_000));
+    } finally {
+      publishing = false;
+      await publisher;
+      await first.stop();
+      await second?.stop();
+    }
+    expect(second.stats.events.redelivered).toBe(0);
+    expect(first.stats.events.received + second.stats.events.received).toBe(published);
+    expect((await counts(events, telemetry)).events).toBe(published);
+  }, 60_000);
+
   it('messages that cannot be stored go to the dead-letter stream with their reason and do not hold up the rest', async () => {
     const { events, telemetry, options } = scope('bad');
     const telemetrySubject = options.filters!.telemetry;
