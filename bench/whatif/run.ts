@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SeedProgress } from '../../simulator/whatif/engine/seed-run';
 import { runSeeds } from '../../simulator/whatif/parallel/seed-pool';
 import { seedsOf } from '../../simulator/whatif/run-whatif';
 import { loadScenario } from '../../simulator/whatif/scenario/load';
 import { totalVehicles } from '../../simulator/whatif/scenario/schema';
+import { vehicleSyncMicros } from './vehicle-machine-cost';
 
 /**
  * `npm run bench:whatif`: the issue's target run — 5,000 vehicles × 30 simulated days in 1-minute
@@ -18,7 +20,9 @@ const vehicles = totalVehicles(scenario);
 const horizonDays = scenario.horizonDays;
 const seeds = seedsOf(scenario);
 
-const progress: SeedProgress[] = seeds.map(() => ({ simulatedMs: 0, horizonMs: horizonDays * 86_400_000, twinEvents: 0 }));
+// Measured before the run, while the cores are quiet.
+const syncMicros = vehicleSyncMicros();
+const progress: SeedProgress[] = seeds.map(() => ({ simulatedMs: 0, horizonMs: horizonDays * 86_400_000, twinEvents: 0, vehicleSyncs: 0 }));
 const abort = new AbortController();
 const started = performance.now();
 const elapsedS = (): number => (performance.now() - started) / 1000;
@@ -71,6 +75,14 @@ line('simulated days', String(figures.simulatedDays), `${targets.simulatedDays}$
 line('wall seconds', String(figures.wallSeconds), `≤ ${targets.wallSeconds}${finished ? '' : `; full run at this pace ≈ ${Math.round(fullRunWallS)} s`}`);
 line('sim-s per wall-s', String(figures.speedupVsRealTime), `≥ ${targets.speedupVsRealTime}`);
 line('twin events / s', String(figures.twinEventsPerSec), `≥ ${targets.twinEventsPerSec}`);
+// XState's share, as a floor: the vehicle machine's syncs this run needed a van-day, at what one costs alone.
+const vanDays = progress.reduce((n, p) => n + (p.simulatedMs / 86_400_000) * vehicles, 0);
+const syncsPerVanDay = vanDays > 0 ? progress.reduce((n, p) => n + p.vehicleSyncs, 0) / vanDays : 0;
+const budgetMsPerVanDay = (TARGET_WALL_S * 1000 * Math.min(seeds.length, availableParallelism())) / (vehicles * horizonDays * seeds.length);
+console.log(
+  `vehicle machine: ${syncsPerVanDay.toFixed(0)} syncs a van-day × ${syncMicros.toFixed(1)} µs each (the machine alone, measured here) = ` +
+    `${((syncsPerVanDay * syncMicros) / 1000).toFixed(1)} ms of CPU a van-day; the target leaves ${budgetMsPerVanDay.toFixed(1)} ms a van-day for everything`,
+);
 console.log(`target ${finished && wallS <= TARGET_WALL_S ? 'met' : 'NOT met'}`);
 console.log(JSON.stringify({ bench: 'whatif', figures, targets }));
 process.exit(0);

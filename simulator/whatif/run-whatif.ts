@@ -27,7 +27,7 @@ export function seedsOf(scenario: Scenario, count = scenario.seeds): string[] {
 /** Runs every seed of every scenario (over all cores) and compares the scenarios' KPIs. */
 export async function runWhatIf(scenarios: Scenario[], options: WhatIfOptions = {}): Promise<Comparison> {
   const tasks = scenarios.flatMap((scenario, s) => seedsOf(scenario, options.seeds).map((seed) => ({ scenario, seed, s })));
-  const progress: SeedProgress[] = tasks.map((t) => ({ simulatedMs: 0, horizonMs: t.scenario.horizonDays * 86_400_000, twinEvents: 0 }));
+  const progress: SeedProgress[] = tasks.map((t) => ({ simulatedMs: 0, horizonMs: t.scenario.horizonDays * 86_400_000, twinEvents: 0, vehicleSyncs: 0 }));
   const report = (): void => {
     if (!options.onProgress) return;
     let sim = 0;

@@ -172,6 +172,7 @@ describe('vehicle twin', () => {
     const twin = VehicleTwinActor.create('V1', timings);
     twin.apply(obd(1, T0, { ignition: true, rpm: 800 }), T0);
     twin.apply(gps(1, T0 + 1000, 43.73, 7.42, 40), T0 + 1000);
+    const syncs = twin.vehicleSyncs;
     // Within one step: a traffic hold (driving → idle → driving) and a harsh brake into it.
     twin.fold(gps(2, T0 + 20_000, 43.731, 7.42, 0, { harsh: [{ kind: 'braking', g: 0.45 }] }), T0 + 20_000);
     expect(twin.view().state).toMatchObject({ motion: 'driving' });
@@ -184,9 +185,12 @@ describe('vehicle twin', () => {
     expect(twin.view().context.harsh.braking).toBe(1);
     expect(twin.view().context.readings).toEqual({ inOrder: 4, late: 0 });
     expect(twin.settle()).toEqual([]);
+    // The machine was told once for the two folds (the announcement), not for the empty settle.
+    expect(twin.vehicleSyncs).toBe(syncs + 1);
     // A stop that lasts past the step's end does move the machine, at the settle.
     twin.fold(gps(4, T0 + 60_000, 43.733, 7.42, 0), T0 + 60_000);
     expect(twin.settle()).toMatchObject([{ type: 'motion', from: 'driving', to: 'idle', at: T0 + 60_000 }]);
+    expect(twin.vehicleSyncs).toBe(syncs + 2);
   });
 
   it('a snapshot taken before a settle holds the folded readings and what they moved', () => {

@@ -70,6 +70,7 @@ export class VehicleTwinActor {
   /** Devices folded since the last `settle`. */
   private unsettled: DeviceTwin[] = [];
   private outbox: TwinEvent[] = [];
+  private syncs = 0;
 
   private constructor(
     vehicleId: string,
@@ -215,6 +216,12 @@ export class VehicleTwinActor {
     this.pending = NO_EVENTS;
     this.vehicle.send({ type: 'sync', context: copyVehicleContext(this.data), emitted });
     this.ahead = false;
+    this.syncs++;
+  }
+
+  /** How often the vehicle's machine was sent its data: one XState macrostep each (the rest of a fold costs none). */
+  get vehicleSyncs(): number {
+    return this.syncs;
   }
 
   /** Brings every actor up to its data, so a persisted snapshot holds all that was applied. */

@@ -18,6 +18,8 @@ export interface SeedProgress {
   simulatedMs: number;
   horizonMs: number;
   twinEvents: number;
+  /** Times the vehicle twins' machines were sent their data (what XState costs a run). */
+  vehicleSyncs: number;
 }
 
 export interface SeedResult {
@@ -133,7 +135,9 @@ export class SeedRun {
         this.otaReports.set(deviceId, outcome);
       }
     }
-    return { simulatedMs: this.nowMs - this.startMs, horizonMs: this.horizonMs, twinEvents: this.twinEvents };
+    let vehicleSyncs = 0;
+    for (const book of this.books) vehicleSyncs += book.twin.vehicleSyncs;
+    return { simulatedMs: this.nowMs - this.startMs, horizonMs: this.horizonMs, twinEvents: this.twinEvents, vehicleSyncs };
   }
 
   /**
