@@ -25,6 +25,17 @@ export async function connectWorkerConnection(temporal: TemporalConfig): Promise
   }
 }
 
+/**
+ * What every domain's Worker shares. Heartbeats go to the server at least every few seconds (the
+ * SDK's default holds them back up to 80 % of the heartbeat timeout): they carry a what-if run's
+ * progress to its page and bring a cancellation back to the activity.
+ */
+export const sharedWorkerOptions = {
+  // Lets running activities finish on SIGTERM, within the process's own grace period.
+  shutdownGraceTime: '8 seconds',
+  maxHeartbeatThrottleInterval: '3 seconds',
+} as const;
+
 /** One Worker per domain, all on one connection; each runs its domain's workflow code, bundled by the SDK here. */
 export async function createWorkers(
   connection: NativeConnection,
@@ -42,8 +53,7 @@ export async function createWorkers(
         taskQueue: temporal.taskQueues[d.domain],
         workflowBundle: await bundleWorkflowCode({ workflowsPath: d.workflowsPath, logger: bundlerLog }),
         activities: d.createActivities(resources),
-        // Lets running activities finish on SIGTERM, within the process's own grace period.
-        shutdownGraceTime: '8 seconds',
+        ...sharedWorkerOptions,
       }),
     ),
   );

@@ -17,6 +17,8 @@ export interface WhatIfOptions {
   seeds?: number;
   processes?: number;
   onProgress?: (p: WhatIfProgress) => void;
+  /** Stops the run: its seed processes are killed and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** The seeds of a scenario: shared by scenarios with the same prefix, so they differ only in policy. */
@@ -46,6 +48,7 @@ export async function runWhatIf(scenarios: Scenario[], options: WhatIfOptions = 
     tasks.map(({ scenario, seed }) => ({ scenario, seed })),
     {
       ...(options.processes ? { processes: options.processes } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (i, p) => {
         progress[i] = p;
         report();

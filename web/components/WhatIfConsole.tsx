@@ -34,6 +34,7 @@ export function WhatIfConsole() {
   const [runId, setRunId] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [status, setStatus] = useState<WhatIfStatus | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const base = scenarios.find((s) => s.file === baseFile) ?? scenarios.find((s) => s.file === 'baseline.yaml') ?? scenarios[0];
 
   useEffect(() => {
@@ -66,6 +67,7 @@ export function WhatIfConsole() {
     if (!base || !variant) return;
     setProblem(null);
     setStatus(null);
+    setCancelling(false);
     const body = {
       base: base.file,
       variants: [variant.kind === 'file' ? { file: variant.file } : { name: variant.name, changes: changesOf(base.scenario, variant) }],
@@ -77,6 +79,16 @@ export function WhatIfConsole() {
       setRunId(started.workflowId);
     } catch (err) {
       setProblem((err as Error).message);
+    }
+  };
+
+  const cancel = async () => {
+    if (!runId) return;
+    setCancelling(true);
+    const response = await fetch(`/api/whatif/${runId}`, { method: 'DELETE' });
+    if (!response.ok) {
+      setProblem(await errorOf(response));
+      setCancelling(false);
     }
   };
 
@@ -148,9 +160,16 @@ export function WhatIfConsole() {
             <input data-testid="whatif-seeds" type="number" min="2" max="20" value={seeds} onChange={(e) => setSeeds(e.target.value)} />
           </label>
         </div>
-        <button type="button" className="button" data-testid="whatif-run" disabled={running} onClick={() => void run()}>
-          {running ? 'Running…' : 'Run'}
-        </button>
+        <div className="actions">
+          <button type="button" className="button" data-testid="whatif-run" disabled={running} onClick={() => void run()}>
+            {running ? 'Running…' : 'Run'}
+          </button>
+          {running && runId && (
+            <button type="button" className="button button-danger" data-testid="whatif-cancel" disabled={cancelling} onClick={() => void cancel()}>
+              {cancelling ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          )}
+        </div>
         {problem && (
           <p className="banner banner-error" role="alert" data-testid="whatif-error">
             {problem}
@@ -168,6 +187,7 @@ export function WhatIfConsole() {
 }
 
 function RunView({ status }: { status: WhatIfStatus }) {
+  if (status.status === 'CANCELLED') return <p className="banner" data-testid="whatif-cancelled">The run was cancelled; its seed processes are stopped.</p>;
   if (status.error) return <p className="banner banner-error" data-testid="whatif-failed">The run failed: {status.error}</p>;
   if (!status.result) {
     const p = status.progress;

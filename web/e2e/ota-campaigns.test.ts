@@ -159,4 +159,16 @@ describe('the what-if page on the same platform', { timeout: 240_000 }, () => {
     await page.getByTestId('whatif-run').click();
     expect(await page.getByTestId('whatif-error').textContent({ timeout: 10_000 })).toMatch(/seeds/);
   });
+
+  it('cancels a month-long run from the page once it is under way', async () => {
+    await page.getByTestId('whatif-horizon').fill('30');
+    await page.getByTestId('whatif-seeds').fill('2');
+    await page.getByTestId('whatif-run').click();
+    // Progress comes from the activity's heartbeat: the seeds are at work.
+    await page.getByTestId('whatif-progress').getByText(/% ·/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('whatif-cancel').click();
+    await page.getByTestId('whatif-cancelled').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('whatif-run').isEnabled()).toBe(true);
+    expect(pageProblems).toEqual([]);
+  });
 });

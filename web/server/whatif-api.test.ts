@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,9 @@ import { loadTemporalConfig } from '../../temporal.config';
 import { startTestTemporal } from '../../workflows/testing/temporal-env';
 import type { WhatIfStatus } from '../../workflows/whatif/client';
 import { whatIfWorker } from '../../workflows/whatif/worker';
+import { sharedWorkerOptions } from '../../workflows/worker';
 import { TemporalLink } from './temporal-link';
-import { listScenarioFiles, scenarioDir, startWhatIfResponse, whatIfStatusResponse } from './whatif-api';
+import { cancelWhatIfResponse, listScenarioFiles, scenarioDir, startWhatIfResponse, whatIfStatusResponse } from './whatif-api';
 
 /**
  * The planners' API end to end: scenario files listed, bad requests refused with the field, and a
@@ -38,6 +40,7 @@ beforeAll(async () => {
     taskQueue: temporal.taskQueues.whatif,
     workflowsPath: whatIfWorker.workflowsPath,
     activities: whatIfWorker.createActivities({} as never),
+    ...sharedWorkerOptions,
   });
   running = worker.run();
 }, 180_000);
@@ -101,4 +104,39 @@ describe('what-if API', () => {
     expect(result.scenarios[0]!.kpis.uptimePct).toMatchObject({ n: 2, mean: expect.any(Number), halfWidth: expect.any(Number) });
     expect(result.differences[0]).toMatchObject({ name: 'predictive', baseline: 'tiny', paired: true });
   });
+
+  it('a run cancelled while it runs stops its seed processes and ends CANCELLED; cancelling it again is refused', { timeout: 180_000 }, async () => {
+    // A month of 200 vans against the tiny base: minutes of work, so it is surely running when cancelled.
+    const big = { name: 'big', changes: { depots: [{ name: 'north', vehicles: 200, workshopBays: 4 }] } };
+    const started = await answer(startWhatIfResponse(client, temporal, dir, post({ base: 'tiny.yaml', variants: [big], horizonDays: 30 })));
+    expect(started.status).toBe(201);
+    const id = started.body.workflowId as string;
+    const poll = async () => (await answer(whatIfStatusResponse(client, id))).body as unknown as WhatIfStatus;
+    // Running, with progress heartbeated: the seed processes are at work.
+    for (let s = await poll(); s.status !== 'RUNNING' || !s.progress; s = await poll()) await new Promise((r) => setTimeout(r, 250));
+    expect(seedProcesses()).not.toEqual([]);
+
+    const cancelled = await answer(cancelWhatIfResponse(client, id));
+    expect(cancelled).toMatchObject({ status: 202, body: { workflowId: id, cancelling: true } });
+    let status = await poll();
+    const deadline = Date.now() + 30_000;
+    while (status.status === 'RUNNING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = await poll();
+    }
+    expect(status.status).toBe('CANCELLED');
+    // The workflow waited for the activity to stop them: none is left burning a core.
+    expect(seedProcesses()).toEqual([]);
+    expect((await answer(cancelWhatIfResponse(client, id))).status).toBe(409);
+    expect((await answer(cancelWhatIfResponse(client, 'whatif-nosuchrun'))).status).toBe(404);
+  });
 });
+
+/** This process's what-if seed processes still alive (pids). */
+function seedProcesses(): string[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'seed-process'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}

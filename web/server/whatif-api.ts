@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { loadScenario, parseScenario, ScenarioError, scenarioWithOverrides } from '../../simulator/whatif/scenario/load';
 import type { Scenario } from '../../simulator/whatif/scenario/schema';
 import type { TemporalConfig } from '../../temporal.config';
-import { startWhatIfRun, whatIfStatus } from '../../workflows/whatif/client';
+import { cancelWhatIfRun, startWhatIfRun, whatIfStatus } from '../../workflows/whatif/client';
 import { jsonResponse } from './api';
 import { answering, BadRequest, parseJsonBody, parseValue } from './temporal-api';
 
@@ -110,5 +110,14 @@ export function whatIfStatusResponse(client: () => Promise<Client>, rawId: strin
   return answering(async () => {
     const id = parseValue(runIdSchema, rawId, 'run id');
     return jsonResponse(await whatIfStatus(await client(), id));
+  });
+}
+
+/** DELETE /api/whatif/[runId]: cancels a run in progress; 202, or 409 when it has already ended. */
+export function cancelWhatIfResponse(client: () => Promise<Client>, rawId: string): Promise<Response> {
+  return answering(async () => {
+    const id = parseValue(runIdSchema, rawId, 'run id');
+    if (!(await cancelWhatIfRun(await client(), id))) throw new BadRequest(409, `run ${id} has already ended`);
+    return jsonResponse({ workflowId: id, cancelling: true }, 202);
   });
 }

@@ -14,6 +14,8 @@ export function createActivities() {
       let last = 0;
       const comparison = await runWhatIf(request.scenarios, {
         ...(request.seeds ? { seeds: request.seeds } : {}),
+        // A cancelled run stops its seed processes at once rather than keeping the cores for hours.
+        signal: ctx.cancellationSignal,
         onProgress: (p) => {
           if (Date.now() - last < HEARTBEAT_EVERY_MS) return;
           last = Date.now();

@@ -20,6 +20,15 @@ export async function startWhatIfRun(client: Client, temporal: TemporalConfig, r
   return workflowId;
 }
 
+/** Asks a run to stop; its workflow ends CANCELLED once the seed processes are stopped. False if it had already ended. */
+export async function cancelWhatIfRun(client: Client, workflowId: string): Promise<boolean> {
+  const handle = client.workflow.getHandle(workflowId);
+  const { status } = await handle.describe();
+  if (status.name !== 'RUNNING') return false;
+  await handle.cancel();
+  return true;
+}
+
 /** Where a run is: its progress from the activity's last heartbeat while running, its result when done. */
 export async function whatIfStatus(client: Client, workflowId: string): Promise<WhatIfStatus> {
   const handle = client.workflow.getHandle(workflowId);

@@ -1,5 +1,5 @@
 import { webRuntime } from '../../../../server/runtime';
-import { whatIfStatusResponse } from '../../../../server/whatif-api';
+import { cancelWhatIfResponse, whatIfStatusResponse } from '../../../../server/whatif-api';
 
 export const runtime = 'nodejs';
 
@@ -8,4 +8,9 @@ type Params = { params: Promise<{ runId: string }> };
 export async function GET(_request: Request, { params }: Params): Promise<Response> {
   const { temporal } = webRuntime();
   return whatIfStatusResponse(() => temporal.client(), (await params).runId);
+}
+
+export async function DELETE(_request: Request, { params }: Params): Promise<Response> {
+  const { temporal } = webRuntime();
+  return cancelWhatIfResponse(() => temporal.client(), (await params).runId);
 }
