@@ -1,10 +1,10 @@
 import type { SeedProgress } from './engine/seed-run';
 import { compare, summarise, type Comparison } from './kpi/compare';
 import { runSeeds } from './parallel/seed-pool';
-import type { Scenario } from './scenario/schema';
+import { totalVehicles, type Scenario } from './scenario/schema';
 
 export interface WhatIfProgress {
-  /** 0-1 over every seed of every scenario. */
+  /** 0-1 over every seed of every scenario, by van-days: a seed of a big fleet weighs more than one of a small one. */
   fraction: number;
   simulatedDays: number;
   twinEvents: number;
@@ -33,16 +33,19 @@ export async function runWhatIf(scenarios: Scenario[], options: WhatIfOptions = 
   const report = (): void => {
     if (!options.onProgress) return;
     let sim = 0;
-    let horizon = 0;
+    let vanMs = 0;
+    let vanHorizonMs = 0;
     let events = 0;
     let done = 0;
-    for (const p of progress) {
+    progress.forEach((p, i) => {
+      const vans = totalVehicles(tasks[i]!.scenario);
       sim += p.simulatedMs;
-      horizon += p.horizonMs;
+      vanMs += p.simulatedMs * vans;
+      vanHorizonMs += p.horizonMs * vans;
       events += p.twinEvents;
       if (p.simulatedMs >= p.horizonMs) done++;
-    }
-    options.onProgress({ fraction: horizon ? sim / horizon : 1, simulatedDays: sim / 86_400_000, twinEvents: events, seedsDone: done, seeds: progress.length });
+    });
+    options.onProgress({ fraction: vanHorizonMs ? vanMs / vanHorizonMs : 1, simulatedDays: sim / 86_400_000, twinEvents: events, seedsDone: done, seeds: progress.length });
   };
   const results = await runSeeds(
     tasks.map(({ scenario, seed }) => ({ scenario, seed })),

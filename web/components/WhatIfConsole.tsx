@@ -22,6 +22,7 @@ function changesOf(base: ScenarioFile['scenario'], v: Extract<Variant, { kind: '
 }
 
 const fmt = (x: number | null, digits = 1) => (x === null ? '—' : x.toFixed(digits));
+const duration = (s: number) => (s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`);
 
 /** The planners' page: a base scenario against a variation, run as a workflow, compared KPI by KPI with 95 % intervals. */
 export function WhatIfConsole() {
@@ -196,7 +197,10 @@ function RunView({ status }: { status: WhatIfStatus }) {
         <h2>Running</h2>
         <progress max={1} value={p?.fraction ?? 0} />
         <span className="muted small">
-          {p ? `${Math.round(p.fraction * 100)} % · ${p.seedsDone} of ${p.seeds} seeds done · ${fmt(p.simulatedDays)} simulated days` : 'waiting for the worker…'}
+          {p
+            ? `${Math.round(p.fraction * 100)} % · ${p.seedsDone} of ${p.seeds} seeds done · ${fmt(p.simulatedDays)} simulated days` +
+              (status.secondsLeft !== null ? ` · about ${duration(status.secondsLeft)} left` : '')
+            : 'waiting for the worker…'}
         </span>
       </section>
     );

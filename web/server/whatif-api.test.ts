@@ -112,8 +112,15 @@ describe('what-if API', () => {
     expect(started.status).toBe(201);
     const id = started.body.workflowId as string;
     const poll = async () => (await answer(whatIfStatusResponse(client, id))).body as unknown as WhatIfStatus;
-    // Running, with progress heartbeated: the seed processes are at work.
-    for (let s = await poll(); s.status !== 'RUNNING' || !s.progress; s = await poll()) await new Promise((r) => setTimeout(r, 250));
+    // Running, with progress heartbeated and 1 % done (weighed by van-days: the tiny base's seeds
+    // count for little) so the time left is estimated: the seed processes are at work.
+    let running = await poll();
+    while (running.status !== 'RUNNING' || running.secondsLeft === null) {
+      await new Promise((r) => setTimeout(r, 250));
+      running = await poll();
+    }
+    expect(running.progress!.fraction).toBeLessThan(0.5);
+    expect(running.secondsLeft).toBeGreaterThan(0);
     expect(seedProcesses()).not.toEqual([]);
 
     const cancelled = await answer(cancelWhatIfResponse(client, id));

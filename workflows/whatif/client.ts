@@ -8,6 +8,8 @@ export interface WhatIfStatus {
   runId: string;
   status: string;
   progress: WhatIfRunProgress | null;
+  /** While running: the time left at the pace so far, seconds (null until 1 % is done). The first simulated day, every van starting a shift, is the dearest, so early figures run high. */
+  secondsLeft: number | null;
   result: WhatIfResult | null;
   error: string | null;
 }
@@ -34,7 +36,7 @@ export async function whatIfStatus(client: Client, workflowId: string): Promise<
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const status = description.status.name;
-  const base = { runId: description.runId, status, progress: null, result: null, error: null };
+  const base = { runId: description.runId, status, progress: null, secondsLeft: null, result: null, error: null };
   if (status === 'COMPLETED') return { ...base, result: (await handle.result()) as WhatIfResult };
   if (status !== 'RUNNING') {
     const error = await handle.result().then(
@@ -44,5 +46,9 @@ export async function whatIfStatus(client: Client, workflowId: string): Promise<
     return { ...base, error };
   }
   const details = description.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
-  return { ...base, progress: details ? (defaultPayloadConverter.fromPayload(details) as WhatIfRunProgress) : null };
+  if (!details) return base;
+  const progress = defaultPayloadConverter.fromPayload(details) as WhatIfRunProgress;
+  const elapsedS = (Date.now() - description.startTime.getTime()) / 1000;
+  const secondsLeft = progress.fraction >= 0.01 ? Math.round((elapsedS * (1 - progress.fraction)) / progress.fraction) : null;
+  return { ...base, progress, secondsLeft };
 }
