@@ -1,16 +1,17 @@
 import cliProgress from 'cli-progress';
-import { type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { intIn } from '../../infra/cli/options';
 import { formatComparison } from './kpi/table';
 import { runWhatIf, type WhatIfProgress } from './run-whatif';
 import { loadScenario, ScenarioError } from './scenario/load';
 import type { Scenario } from './scenario/schema';
-import { toJson } from './report';
+import { toCsv, toJson } from './report';
 
 interface RunFlags {
   seeds?: number;
   processes?: number;
   json?: boolean;
+  csv?: boolean;
 }
 
 /** `fleet whatif run a.yaml b.yaml …`: what-if scenarios on a virtual clock, compared side by side. */
@@ -22,7 +23,8 @@ export function register(program: Command): void {
     .argument('<scenarios...>', 'scenario files, e.g. simulator/whatif/scenarios/baseline.yaml')
     .option('--seeds <n>', "seeds per scenario (default: each scenario's own `seeds`)", intIn(2, 1000))
     .option('--processes <n>', 'processes running seeds in parallel (default: one per core)', intIn(1, 256))
-    .option('--json', 'print the comparison as JSON instead of a table')
+    .addOption(new Option('--json', 'print the comparison as JSON instead of a table').conflicts('csv'))
+    .option('--csv', 'print the comparison as CSV (a row per KPI and scenario) instead of a table')
     .addHelpText('after', '\nExample:\n  fleet whatif run simulator/whatif/scenarios/baseline.yaml simulator/whatif/scenarios/predictive-maintenance.yaml --seeds 4')
     .action(async (files: string[], flags: RunFlags) => {
       let scenarios: Scenario[];
@@ -53,6 +55,7 @@ export function register(program: Command): void {
       };
       const comparison = await runWhatIf(scenarios, { ...(flags.seeds ? { seeds: flags.seeds } : {}), ...(flags.processes ? { processes: flags.processes } : {}), onProgress });
       bar?.stop();
-      process.stdout.write(`${flags.json ? JSON.stringify(toJson(comparison), null, 2) : formatComparison(comparison)}\n`);
+      if (flags.csv) process.stdout.write(toCsv(toJson(comparison)));
+      else process.stdout.write(`${flags.json ? JSON.stringify(toJson(comparison), null, 2) : formatComparison(comparison)}\n`);
     });
 }

@@ -182,12 +182,12 @@ export function WhatIfConsole() {
           </p>
         )}
       </section>
-      {status && <RunView status={status} />}
+      {status && runId && <RunView status={status} runId={runId} />}
     </div>
   );
 }
 
-function RunView({ status }: { status: WhatIfStatus }) {
+function RunView({ status, runId }: { status: WhatIfStatus; runId: string }) {
   if (status.status === 'CANCELLED') return <p className="banner" data-testid="whatif-cancelled">The run was cancelled; its seed processes are stopped.</p>;
   if (status.error) return <p className="banner banner-error" data-testid="whatif-failed">The run failed: {status.error}</p>;
   if (!status.result) {
@@ -209,6 +209,9 @@ function RunView({ status }: { status: WhatIfStatus }) {
   return (
     <section className="card" data-testid="whatif-result">
       <h2>KPIs, mean and 95 % interval over seeds</h2>
+      <a className="small" href={`/api/whatif/${runId}?format=csv`} download data-testid="whatif-csv">
+        Download as CSV (a row per KPI and scenario, with the changes from the base)
+      </a>
       <div className="whatif-legend small">
         {scenarios.map((s, i) => (
           <span key={s.name}>

@@ -150,6 +150,9 @@ describe('the what-if page on the same platform', { timeout: 240_000 }, () => {
     expect(await result.textContent()).toContain('predictive, 1 day');
     expect(await page.getByTestId('whatif-kpi-uptimePct').textContent()).toMatch(/change [+-]?\d/);
     expect(await page.getByTestId('whatif-kpi-uptimePct').locator('rect').count()).toBe(2);
+    const csv = await page.request.get(new URL((await page.getByTestId('whatif-csv').getAttribute('href'))!, platform.baseUrl).href);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(await csv.text()).toContain('predictive, 1 day');
     await page.screenshot({ path: path.join(resultsDir, 'web-whatif.png'), fullPage: true });
     expect(pageProblems).toEqual([]);
   });

@@ -103,6 +103,16 @@ describe('what-if API', () => {
     expect(result.scenarios.map((s) => [s.name, s.seeds.length])).toEqual([['tiny', 2], ['predictive', 2]]);
     expect(result.scenarios[0]!.kpis.uptimePct).toMatchObject({ n: 2, mean: expect.any(Number), halfWidth: expect.any(Number) });
     expect(result.differences[0]).toMatchObject({ name: 'predictive', baseline: 'tiny', paired: true });
+
+    // The same comparison as a spreadsheet: a row per KPI and scenario, the change on the variant's.
+    const csv = await whatIfStatusResponse(client, id, 'csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toContain(`${id}.csv`);
+    const lines = (await csv.text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 2 * Object.keys(result.scenarios[0]!.kpis).length);
+    expect(lines.find((l) => l.startsWith('uptimePct,') && l.includes(',predictive,'))).toMatch(/,tiny,[^,]*,[^,]*,[^,]*,(true|false)$/);
+    expect((await answer(whatIfStatusResponse(client, id, 'xml'))).status).toBe(400);
   });
 
   it('a run cancelled while it runs stops its seed processes and ends CANCELLED; cancelling it again is refused', { timeout: 180_000 }, async () => {
@@ -122,6 +132,7 @@ describe('what-if API', () => {
     expect(running.progress!.fraction).toBeLessThan(0.5);
     expect(running.secondsLeft).toBeGreaterThan(0);
     expect(seedProcesses()).not.toEqual([]);
+    expect((await answer(whatIfStatusResponse(client, id, 'csv'))).status).toBe(409);
 
     const cancelled = await answer(cancelWhatIfResponse(client, id));
     expect(cancelled).toMatchObject({ status: 202, body: { workflowId: id, cancelling: true } });

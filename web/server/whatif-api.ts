@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { loadScenario, parseScenario, ScenarioError, scenarioWithOverrides } from '../../simulator/whatif/scenario/load';
 import type { Scenario } from '../../simulator/whatif/scenario/schema';
+import { toCsv } from '../../simulator/whatif/report';
 import type { TemporalConfig } from '../../temporal.config';
 import { cancelWhatIfRun, startWhatIfRun, whatIfStatus } from '../../workflows/whatif/client';
 import { jsonResponse } from './api';
@@ -105,11 +106,22 @@ export function startWhatIfResponse(client: () => Promise<Client>, temporal: Tem
 
 const runIdSchema = z.string().regex(/^whatif-[a-z0-9-]{1,60}$/, 'not a what-if run id (whatif-…)');
 
-/** GET /api/whatif/[runId]: progress while it runs, the comparison when done, the error when it failed. */
-export function whatIfStatusResponse(client: () => Promise<Client>, rawId: string): Promise<Response> {
+const formatSchema = z.enum(['json', 'csv']);
+
+/**
+ * GET /api/whatif/[runId]: progress while it runs, the comparison when done, the error when it
+ * failed. `?format=csv`: the finished comparison as a CSV download (409 until it has finished).
+ */
+export function whatIfStatusResponse(client: () => Promise<Client>, rawId: string, rawFormat: string | null = null): Promise<Response> {
   return answering(async () => {
     const id = parseValue(runIdSchema, rawId, 'run id');
-    return jsonResponse(await whatIfStatus(await client(), id));
+    const format = parseValue(formatSchema, rawFormat ?? 'json', 'format');
+    const status = await whatIfStatus(await client(), id);
+    if (format === 'json') return jsonResponse(status);
+    if (!status.result) throw new BadRequest(409, `run ${id} is ${status.status}: its CSV is there once it has completed`);
+    return new Response(toCsv(status.result), {
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${id}.csv"` },
+    });
   });
 }
 

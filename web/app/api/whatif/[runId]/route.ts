@@ -5,9 +5,9 @@ export const runtime = 'nodejs';
 
 type Params = { params: Promise<{ runId: string }> };
 
-export async function GET(_request: Request, { params }: Params): Promise<Response> {
+export async function GET(request: Request, { params }: Params): Promise<Response> {
   const { temporal } = webRuntime();
-  return whatIfStatusResponse(() => temporal.client(), (await params).runId);
+  return whatIfStatusResponse(() => temporal.client(), (await params).runId, new URL(request.url).searchParams.get('format'));
 }
 
 export async function DELETE(_request: Request, { params }: Params): Promise<Response> {
