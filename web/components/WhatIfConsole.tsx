@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { kpiLabels, kpiNames, type KpiName } from '../../simulator/whatif/kpi/seed-kpis';
 import type { Estimate } from '../../simulator/whatif/kpi/stats';
 import { maintenancePolicies } from '../../simulator/whatif/scenario/schema';
+import { variantFile, variantFileName } from '../../simulator/whatif/scenario/variant-file';
 import type { WhatIfStatus } from '../../workflows/whatif/client';
 import type { ScenarioFile } from '../server/whatif-api';
 import { errorOf, postJson, usePolled } from './usePolled';
@@ -150,6 +151,15 @@ export function WhatIfConsole() {
                 Weather (°C from normal)
                 <input data-testid="whatif-ambient" type="number" min="-40" max="40" value={variant.ambientOffsetC} onChange={(e) => setVariant({ ...variant, ambientOffsetC: e.target.value })} />
               </label>
+              <a
+                className="small"
+                data-testid="whatif-save-variant"
+                download={variantFileName(variant.name)}
+                href={`data:text/yaml;charset=utf-8,${encodeURIComponent(variantFile(base.file, variant.name, changesOf(base.scenario, variant)))}`}
+                title="a scenario file extending the base with these changes: put it beside the base to run it with fleet whatif run or pick it here"
+              >
+                Save these changes as a scenario file
+              </a>
             </>
           )}
           <label>

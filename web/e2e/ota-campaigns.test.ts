@@ -141,6 +141,12 @@ describe('the what-if page on the same platform', { timeout: 240_000 }, () => {
     await page.getByTestId('whatif-base').selectOption('baseline.yaml');
     await page.getByTestId('whatif-name').fill('predictive, 1 day');
     await page.getByTestId('whatif-policy').selectOption('predictive');
+    // The variation as a file of its own, extending the base with only what changed.
+    const saved = page.getByTestId('whatif-save-variant');
+    expect(await saved.getAttribute('download')).toBe('predictive-1-day.yaml');
+    expect(decodeURIComponent((await saved.getAttribute('href'))!.split(',').slice(1).join(','))).toBe(
+      'extends: baseline.yaml\nname: predictive, 1 day\nmaintenance:\n  policy: predictive\n',
+    );
     // A planner's month takes minutes; a day of the same fleet keeps the test short.
     await page.getByTestId('whatif-horizon').fill('1');
     await page.getByTestId('whatif-seeds').fill('2');
