@@ -25,10 +25,15 @@ export async function startWhatIfRun(client: Client, temporal: TemporalConfig, r
 /** Asks a run to stop; its workflow ends CANCELLED once the seed processes are stopped. False if it had already ended. */
 export async function cancelWhatIfRun(client: Client, workflowId: string): Promise<boolean> {
   const handle = client.workflow.getHandle(workflowId);
-  const { status } = await handle.describe();
-  if (status.name !== 'RUNNING') return false;
-  await handle.cancel();
-  return true;
+  if ((await handle.describe()).status.name !== 'RUNNING') return false;
+  try {
+    await handle.cancel();
+    return true;
+  } catch (err) {
+    // It may have ended between the two calls: then there is nothing to cancel.
+    if ((await handle.describe()).status.name !== 'RUNNING') return false;
+    throw err;
+  }
 }
 
 /** Where a run is: its progress from the activity's last heartbeat while running, its result when done. */
