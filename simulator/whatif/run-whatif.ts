@@ -28,7 +28,7 @@ export function seedsOf(scenario: Scenario, count = scenario.seeds): string[] {
 
 /** Runs every seed of every scenario (over all cores) and compares the scenarios' KPIs. */
 export async function runWhatIf(scenarios: Scenario[], options: WhatIfOptions = {}): Promise<Comparison> {
-  const tasks = scenarios.flatMap((scenario, s) => seedsOf(scenario, options.seeds).map((seed) => ({ scenario, seed, s })));
+  const tasks = scenarios.flatMap((scenario, s) => seedsOf(scenario, options.seeds).map((seed) => ({ scenario, seed, s, vans: totalVehicles(scenario) })));
   const progress: SeedProgress[] = tasks.map((t) => ({ simulatedMs: 0, horizonMs: t.scenario.horizonDays * 86_400_000, twinEvents: 0, vehicleSyncs: 0 }));
   const report = (): void => {
     if (!options.onProgress) return;
@@ -38,7 +38,7 @@ export async function runWhatIf(scenarios: Scenario[], options: WhatIfOptions = 
     let events = 0;
     let done = 0;
     progress.forEach((p, i) => {
-      const vans = totalVehicles(tasks[i]!.scenario);
+      const { vans } = tasks[i]!;
       sim += p.simulatedMs;
       vanMs += p.simulatedMs * vans;
       vanHorizonMs += p.horizonMs * vans;

@@ -25,6 +25,7 @@ export async function startWhatIfRun(client: Client, temporal: TemporalConfig, r
 /** Asks a run to stop; its workflow ends CANCELLED once the seed processes are stopped. False if it had already ended. */
 export async function cancelWhatIfRun(client: Client, workflowId: string): Promise<boolean> {
   const handle = client.workflow.getHandle(workflowId);
+  // Asked first: the server accepts a cancel request for a run that has already ended.
   if ((await handle.describe()).status.name !== 'RUNNING') return false;
   try {
     await handle.cancel();
